@@ -1,0 +1,81 @@
+// Package connector defines how Spry reads from and writes to external
+// systems: the Source and Sink interfaces the runtime drives, and a registry
+// of self-describing connector factories keyed by the 'connector' option of
+// a table's WITH clause.
+//
+// Each connector lives in its own sub-package and registers itself in init;
+// package connector/all imports them all. A factory's option spec validates
+// WITH options (an unknown key is an error naming the valid keys) and
+// generates docs/connectors/<name>.md.
+package connector
+
+import (
+	"context"
+
+	"github.com/spry-engine/spry/types"
+)
+
+// Table is what a factory gets to build a source or sink: the table's name,
+// its physical columns (computed columns are evaluated by the planner), its
+// primary key and its WITH options (already validated).
+type Table struct {
+	Name       string // fully qualified, e.g. default_catalog.default_database.words
+	Schema     *types.Schema
+	PrimaryKey []int
+	Options    map[string]string
+}
+
+// Task identifies one parallel instance of a source or sink.
+type Task struct {
+	Subtask     int // 0-based index of this instance
+	Parallelism int // number of instances
+	// BatchSize is the preferred number of rows per batch.
+	BatchSize int
+}
+
+// Source reads a table's rows as batches. The runtime calls Next in a loop
+// from one goroutine per subtask.
+type Source interface {
+	Open(ctx context.Context, task Task) error
+	// Next returns the next batch. A bounded source returns (nil, io.EOF)
+	// when done. An unbounded source with nothing to read returns (nil, nil)
+	// within about 100 ms so the runtime can emit watermarks and handle
+	// checkpoints; it must return promptly when ctx is cancelled.
+	Next(ctx context.Context) (*types.Batch, error)
+	Close() error
+}
+
+// Sink writes a table's rows. Write receives batches whose row kinds are
+// within the modes the factory accepts.
+type Sink interface {
+	Open(ctx context.Context, task Task) error
+	Write(ctx context.Context, b *types.Batch) error
+	// Finish is called once after the last batch of a bounded job, before
+	// Close: flush buffers and commit.
+	Finish(ctx context.Context) error
+	Close() error
+}
+
+// Factory describes and builds one connector.
+type Factory struct {
+	Name        string // the value of 'connector'
+	Description string
+	Options     []Option
+	// FormatOption names the option choosing a format ("format"), if the
+	// connector takes one; that format's own options are then accepted too.
+	FormatOption string
+
+	// NewSource is nil for sink-only connectors.
+	NewSource func(t *Table) (Source, error)
+	// NewSink is nil for source-only connectors.
+	NewSink func(t *Table) (Sink, error)
+	// SourceBounded reports whether the source with these options ends.
+	SourceBounded func(opts map[string]string) bool
+	// SourceMode is the changelog the source produces (nil: insert-only).
+	SourceMode func(opts map[string]string) types.ChangelogMode
+	// SinkMode is the changelog the sink accepts (nil: insert-only).
+	SinkMode func(opts map[string]string) types.ChangelogMode
+	// SourceParallelism, if set, caps the source's parallelism (e.g. 1 for
+	// a single file).
+	SourceParallelism func(opts map[string]string) int
+}

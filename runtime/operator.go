@@ -1,0 +1,62 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/types"
+)
+
+// Collector receives an operator's output. Emit may block when the next
+// exchange is full (back-pressure).
+type Collector interface {
+	Emit(b *types.Batch) error
+}
+
+// OpContext is what an operator instance gets when it opens.
+type OpContext struct {
+	Ctx         context.Context
+	Subtask     int
+	Parallelism int
+	// MaxParallelism is the number of key groups; keyed state is sharded by
+	// key group so it can be redistributed when parallelism changes.
+	MaxParallelism int
+	Eval           *expr.Context
+	// Batch mode: inputs are bounded and results are final (no retractions).
+	Batch  bool
+	Logger *slog.Logger
+}
+
+// Operator is one step of a job, run by a single goroutine per subtask.
+// Embed BaseOperator for no-op defaults of the optional hooks.
+type Operator interface {
+	Open(ctx *OpContext) error
+	// ProcessBatch handles a batch arriving on input (0, or 1 for the right
+	// side of a two-input operator).
+	ProcessBatch(input int, b *types.Batch, out Collector) error
+	// ProcessWatermark is called when the operator's combined input
+	// watermark advances to ts (µs since epoch).
+	ProcessWatermark(ts int64, out Collector) error
+	// EndInput is called once per input when a bounded input ends; batch
+	// operators (sort, hash aggregation) emit their results here.
+	EndInput(input int, out Collector) error
+	Close() error
+	// String prints the operator in one line, as EXPLAIN shows it.
+	String() string
+}
+
+// BaseOperator gives the optional hooks no-op defaults.
+type BaseOperator struct{}
+
+// Open does nothing.
+func (BaseOperator) Open(*OpContext) error { return nil }
+
+// ProcessWatermark does nothing; the runtime forwards watermarks itself.
+func (BaseOperator) ProcessWatermark(int64, Collector) error { return nil }
+
+// EndInput does nothing.
+func (BaseOperator) EndInput(int, Collector) error { return nil }
+
+// Close does nothing.
+func (BaseOperator) Close() error { return nil }

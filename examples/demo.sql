@@ -1,0 +1,35 @@
+-- Spry demo: the seed documents' two first jobs, on the embedded runtime.
+-- Run with `make demo` (or `bin/spry sql -f examples/demo.sql`).
+
+-- 1. Word count (streaming, the default mode): the changelog of a
+--    continuous GROUP BY, with +I / -U / +U rows as Flink prints them.
+CREATE TABLE words (
+  word STRING
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '/tmp/spry-demo/words.csv',
+  'format' = 'csv'
+);
+
+SET 'sql-client.execution.result-mode' = 'tableau';
+
+SELECT word, COUNT(*) AS cnt FROM words GROUP BY word;
+
+-- 2. The notebook batch job: a + 1 over inline rows into a CSV file sink.
+SET 'execution.runtime-mode' = 'batch';
+
+CREATE TABLE notebook_out (
+  a INT,
+  b STRING,
+  c STRING
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '/tmp/spry-demo/notebook_out',
+  'format' = 'csv'
+);
+
+INSERT INTO notebook_out
+SELECT a + 1, b, c FROM (VALUES (1, 'hi', 'hello'), (2, 'hi', 'hello')) AS t(a, b, c);
+
+-- 3. The same word count in batch mode: final results only.
+SELECT word, COUNT(*) AS cnt FROM words GROUP BY word;

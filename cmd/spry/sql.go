@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spry-engine/spry/table"
+)
+
+func newSQLCommand() *cobra.Command {
+	var (
+		file, stmt, mode string
+		parallelism      int
+		defines          []string
+	)
+	cmd := &cobra.Command{
+		Use:   "sql",
+		Short: "Run Flink SQL: interactively, from a file (-f) or one statement (-e)",
+		Long: `spry sql runs Flink SQL statements.
+
+Without -f or -e it starts an interactive client: statements end with ';' and
+may span lines, the history is kept in ~/.spry_history, 'help' lists the
+client commands. Results are shown as Flink's SQL client shows them; the
+form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
+(default), 'table' or 'changelog'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file != "" && stmt != "" {
+				return &exitError{2, errors.New("use either -f or -e, not both")}
+			}
+			cfg := map[string]string{}
+			switch mode {
+			case "":
+			case "batch", "streaming":
+				cfg["execution.runtime-mode"] = mode
+			default:
+				return &exitError{2, fmt.Errorf("--mode must be batch or streaming, not %q", mode)}
+			}
+			if parallelism > 0 {
+				cfg["parallelism.default"] = strconv.Itoa(parallelism)
+			}
+			for _, d := range defines {
+				k, v, ok := strings.Cut(d, "=")
+				if !ok {
+					return &exitError{2, fmt.Errorf("-D takes key=value, got %q", d)}
+				}
+				cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+			env := table.NewEnvironment(table.Settings{Batch: mode == "batch", Parallelism: parallelism, Config: cfg})
+			c := &client{env: env, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			switch {
+			case stmt != "":
+				return c.runScript(ctx, stmt)
+			case file != "":
+				src, err := os.ReadFile(file)
+				if err != nil {
+					return &exitError{2, err}
+				}
+				return c.runScript(ctx, string(src))
+			default:
+				return c.interactive()
+			}
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "run the statements of a SQL script file")
+	cmd.Flags().StringVarP(&stmt, "execute", "e", "", "run the given statement(s)")
+	cmd.Flags().StringVar(&mode, "mode", "", "runtime mode: streaming (default, as Flink) or batch")
+	cmd.Flags().IntVarP(&parallelism, "parallelism", "p", 0, fmt.Sprintf("parallelism.default (default: the number of cores, %d)", runtime.NumCPU()))
+	cmd.Flags().StringArrayVarP(&defines, "define", "D", nil, "set a configuration option, key=value (repeatable)")
+	return cmd
+}

@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -66,7 +67,9 @@ type Literal struct {
 	Value any
 	T     types.DataType
 
-	cached arrow.Array // reused while batches keep the same length
+	// cached is reused while batches keep the same length; it is atomic
+	// because one plan's expressions may be evaluated by many subtasks.
+	cached atomic.Pointer[arrow.Array]
 }
 
 // Type returns the literal's type.
@@ -76,11 +79,11 @@ func (l *Literal) Type() types.DataType { return l.T }
 // stream of equal-sized batches builds it once.
 func (l *Literal) Eval(_ *Context, b *types.Batch) (arrow.Array, error) {
 	n := b.Len()
-	if c := l.cached; c != nil && c.Len() == n {
-		return c, nil
+	if c := l.cached.Load(); c != nil && (*c).Len() == n {
+		return *c, nil
 	}
 	a := Repeat(l.Value, l.T, n)
-	l.cached = a
+	l.cached.Store(&a)
 	return a, nil
 }
 

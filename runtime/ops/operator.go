@@ -26,6 +26,9 @@ type OpContext struct {
 	// Batch mode: inputs are bounded and results are final (no retractions).
 	Batch  bool
 	Logger *slog.Logger
+	// BatchSize is the preferred number of rows per batch for operators
+	// that build batches themselves (sources, VALUES, sort output).
+	BatchSize int
 }
 
 // Operator is one step of a job, run by a single goroutine per subtask.

@@ -1,0 +1,87 @@
+package ops
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/spry-engine/spry/types"
+)
+
+// benchWords builds 1M rows of aggIn with ~10K distinct words in batches of
+// 8192 rows.
+func benchWords() []*types.Batch {
+	const rows, distinct, size = 1 << 20, 10000, 8192
+	var out []*types.Batch
+	x := uint64(42)
+	for lo := 0; lo < rows; lo += size {
+		sb := array.NewStringBuilder(memory.DefaultAllocator)
+		nb := array.NewInt64Builder(memory.DefaultAllocator)
+		fb := array.NewBooleanBuilder(memory.DefaultAllocator)
+		for i := 0; i < size; i++ {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			sb.Append(fmt.Sprintf("word-%d", x%distinct))
+			nb.Append(int64(x % 100))
+			fb.Append(x%2 == 0)
+		}
+		out = append(out, types.NewBatch(aggIn, []arrow.Array{sb.NewArray(), nb.NewArray(), fb.NewArray()}, nil, size))
+	}
+	return out
+}
+
+type discard struct{}
+
+func (discard) Emit(*types.Batch) error { return nil }
+
+func benchAgg(b *testing.B, cfg func() *AggConfig) {
+	in := benchWords()
+	rows := 0
+	for _, x := range in {
+		rows += x.Len()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		op := newAgg(b, cfg())
+		for _, x := range in {
+			if err := op.ProcessBatch(0, x, discard{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := op.EndInput(0, discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkHashAggBatch: COUNT(*) GROUP BY a string key, batch mode.
+func BenchmarkHashAggBatch(b *testing.B) {
+	benchAgg(b, func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}}
+	})
+}
+
+// BenchmarkHashAggStreamMiniBatch: the same in streaming mini-batch mode.
+func BenchmarkHashAggStreamMiniBatch(b *testing.B) {
+	benchAgg(b, func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true, MiniBatch: true}
+	})
+}
+
+// BenchmarkHashAggStreamPerRow: streaming with Flink's per-row changelog.
+func BenchmarkHashAggStreamPerRow(b *testing.B) {
+	benchAgg(b, func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true}
+	})
+}
+
+// BenchmarkHashAggBatchSum: SUM and COUNT(*) GROUP BY a string key.
+func BenchmarkHashAggBatchSum(b *testing.B) {
+	benchAgg(b, func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1), aggCallOf(b, "SUM", []int{1}, false, -1)}}
+	})
+}

@@ -1,0 +1,106 @@
+package ops
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/spry-engine/spry/types"
+)
+
+// Snapshotter is implemented by operators that keep state across batches,
+// so a checkpoint can store it and a restarted job continue from it.
+// RestoreState is called on a freshly built, opened operator before any
+// input; it may be called several times (one per stored part) and merges.
+type Snapshotter interface {
+	SnapshotState(w io.Writer) error
+	RestoreState(r io.Reader) error
+}
+
+// snapshotSchema is the layout of an aggregation snapshot: the key
+// columns, every call's state columns, and the group's row count.
+func (a *hashAgg) snapshotSchema() *types.Schema {
+	var fs []types.Field
+	for i, k := range a.cfg.Keys {
+		fs = append(fs, types.Field{Name: fmt.Sprintf("k%d", i), Type: a.cfg.InSchema.Fields[k].Type})
+	}
+	for c, call := range a.cfg.Calls {
+		for j, t := range call.Factory.StateTypes() {
+			fs = append(fs, types.Field{Name: fmt.Sprintf("s%d_%d", c, j), Type: t})
+		}
+	}
+	fs = append(fs, types.Field{Name: CountColumn, Type: types.BigInt.NotNullable()})
+	return types.NewSchema(fs...)
+}
+
+// SnapshotState writes every live group's key, accumulator state
+// (Accumulator.State) and row count as an Arrow IPC stream.
+func (a *hashAgg) SnapshotState(w io.Writer) error {
+	schema := a.snapshotSchema()
+	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
+	groups := a.table.liveGroups(nil)
+	for lo := 0; lo < len(groups); lo += aggEmitRows {
+		part := groups[lo:min(lo+aggEmitRows, len(groups))]
+		cols := a.table.keyColumns(part)
+		for _, acc := range a.accs {
+			st, err := acc.State(part)
+			if err != nil {
+				return err
+			}
+			cols = append(cols, st...)
+		}
+		cnt := make([]int64, len(part))
+		for i, g := range part {
+			cnt[i] = a.rowCnt[g]
+		}
+		cols = append(cols, int64Array(cnt))
+		rec := types.NewBatch(schema, cols, nil, len(part)).Record()
+		err := wr.Write(rec)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("aggregation snapshot: %w", err)
+		}
+	}
+	return wr.Close()
+}
+
+// RestoreState merges a snapshot written by SnapshotState into the
+// operator's groups (Accumulator.Merge).
+func (a *hashAgg) RestoreState(r io.Reader) error {
+	rd, err := ipc.NewReader(r)
+	if err != nil {
+		return fmt.Errorf("aggregation restore: %w", err)
+	}
+	defer rd.Release()
+	nk := len(a.cfg.Keys)
+	want := a.snapshotSchema().Len()
+	for rd.Next() {
+		rec := rd.RecordBatch()
+		if int(rec.NumCols()) != want {
+			return fmt.Errorf("aggregation restore: snapshot has %d columns, operator needs %d", rec.NumCols(), want)
+		}
+		n := int(rec.NumRows())
+		cols := rec.Columns()
+		groups := make([]uint32, n)
+		a.table.assign(cols[:nk], n, groups)
+		a.growGroups()
+		next := nk
+		for c, acc := range a.accs {
+			ns := len(a.cfg.Calls[c].Factory.StateTypes())
+			if err := acc.Merge(a.ctx, groups, cols[next:next+ns]); err != nil {
+				return fmt.Errorf("aggregation restore: %w", err)
+			}
+			next += ns
+		}
+		cnt := cols[next].(*array.Int64).Int64Values()
+		for i, g := range groups {
+			a.rowCnt[g] += cnt[i]
+		}
+	}
+	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("aggregation restore: %w", err)
+	}
+	return nil
+}

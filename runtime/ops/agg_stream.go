@@ -1,0 +1,291 @@
+package ops
+
+import (
+	"bytes"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/kernel"
+	"github.com/spry-engine/spry/types"
+)
+
+// streamScratch holds buffers reused across batches by streaming
+// aggregation.
+type streamScratch struct {
+	eff      []uint32
+	first    []bool
+	started  []bool
+	need     []int32
+	order    []uint32
+	retract  []bool
+	pending  []*types.Batch
+	bufA     []byte
+	bufB     []byte
+	kinds    []types.RowKind
+	src      []int32
+	emitted  []uint32
+	countCol int // Global: index of the $count input column, -1 if none
+}
+
+// processStream folds a batch into a streaming aggregation and emits the
+// changes, following Flink's GroupAggFunction: a group's first result is
+// +I; a changed result is -U old, +U new (an unchanged one emits nothing);
+// a group whose row count falls to zero emits -D old and is dropped; a
+// retraction for a group that does not exist is ignored.
+//
+// Without mini-batch, Flink emits once per input row. To stay vectorized
+// the batch is cut into segments in which no group repeats; each segment
+// is folded in with whole-column calls and its changes emitted in row
+// order, which gives exactly the per-row changelog.
+func (a *hashAgg) processStream(b *types.Batch, out Collector) error {
+	n := b.Len()
+	retract := a.retractFlags(b)
+	var err error
+	switch {
+	case a.cfg.Phase == AggLocal:
+		return a.localBundle(b, retract, out)
+	case a.cfg.Phase == AggGlobal || a.cfg.MiniBatch:
+		err = a.bundle(b, retract)
+	default:
+		for lo := 0; lo < n && err == nil; {
+			a.epoch++
+			hi := lo
+			for ; hi < n; hi++ {
+				g := a.groups[hi]
+				if a.mark[g] == a.epoch {
+					break
+				}
+				a.mark[g] = a.epoch
+			}
+			err = a.segment(b, retract, lo, hi)
+			lo = hi
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, g := range a.groups[:n] {
+		if a.rowCnt[g] <= 0 {
+			a.table.drop(g)
+		}
+	}
+	return a.flush(out)
+}
+
+func (a *hashAgg) retractFlags(b *types.Batch) []bool {
+	if b.Kinds == nil || b.InsertOnly() {
+		return nil
+	}
+	r := resizeBools(&a.stream.retract, b.Len())
+	for i, k := range b.Kinds {
+		r[i] = k.IsRetraction()
+	}
+	return r
+}
+
+func resizeBools(s *[]bool, n int) []bool {
+	if cap(*s) < n {
+		*s = make([]bool, n)
+	}
+	*s = (*s)[:n]
+	return *s
+}
+
+// segment handles rows [lo, hi), in which each group appears at most once.
+func (a *hashAgg) segment(b *types.Batch, retract []bool, lo, hi int) error {
+	s := &a.stream
+	m := hi - lo
+	eff := growU32(s.eff, m)
+	s.eff = eff
+	first := resizeBools(&s.first, m)
+	need, order := s.need[:0], s.order[:0]
+	for i := 0; i < m; i++ {
+		g := a.groups[lo+i]
+		if a.rowCnt[g] <= 0 && retract != nil && retract[lo+i] {
+			eff[i] = expr.NoGroup
+			continue
+		}
+		eff[i], first[i] = g, a.rowCnt[g] <= 0
+		need, order = append(need, int32(i)), append(order, g)
+	}
+	s.need, s.order = need, order
+	if len(order) == 0 {
+		return nil
+	}
+	prev, err := a.results(order)
+	if err != nil {
+		return err
+	}
+	var ret []bool
+	if retract != nil {
+		ret = retract[lo:hi]
+	}
+	if err := a.update(b, eff, ret, lo, hi); err != nil {
+		return err
+	}
+	for _, i := range need {
+		if ret != nil && ret[i] {
+			a.rowCnt[eff[i]]--
+		} else {
+			a.rowCnt[eff[i]]++
+		}
+	}
+	next, err := a.results(order)
+	if err != nil {
+		return err
+	}
+	isFirst := func(j int) bool { return first[need[j]] }
+	return a.changes(order, isFirst, prev, next)
+}
+
+// bundle handles a whole batch at once (mini-batch, and the global phase):
+// one change per group, as Flink's MiniBatchGroupAggFunction emits; a new
+// group's leading retractions are dropped.
+func (a *hashAgg) bundle(b *types.Batch, retract []bool) error {
+	s := &a.stream
+	n := b.Len()
+	a.epoch++
+	eff := growU32(s.eff, n)
+	s.eff = eff
+	first := resizeBools(&s.first, a.table.len())
+	started := resizeBools(&s.started, a.table.len())
+	order := s.order[:0]
+	for i, g := range a.groups[:n] {
+		if a.mark[g] != a.epoch {
+			a.mark[g] = a.epoch
+			order = append(order, g)
+			first[g] = a.rowCnt[g] <= 0
+			started[g] = !first[g]
+		}
+		if !started[g] {
+			if retract != nil && retract[i] {
+				eff[i] = expr.NoGroup
+				continue
+			}
+			started[g] = true
+		}
+		eff[i] = g
+	}
+	s.order = order
+	prev, err := a.results(order)
+	if err != nil {
+		return err
+	}
+	if err := a.update(b, eff, retract, 0, n); err != nil {
+		return err
+	}
+	var counts []int64
+	if a.cfg.Phase == AggGlobal && s.countCol >= 0 {
+		counts = b.Cols[s.countCol].(*array.Int64).Int64Values()
+	}
+	for i, g := range eff {
+		switch {
+		case g == expr.NoGroup:
+		case counts != nil:
+			a.rowCnt[g] += counts[i]
+		case a.cfg.Phase == AggGlobal:
+			a.rowCnt[g]++
+		case retract != nil && retract[i]:
+			a.rowCnt[g]--
+		default:
+			a.rowCnt[g]++
+		}
+	}
+	next, err := a.results(order)
+	if err != nil {
+		return err
+	}
+	return a.changes(order, func(j int) bool { return first[order[j]] }, prev, next)
+}
+
+// changes emits, for each group of order (in order), the change from its
+// prev to its next result, and resets groups whose row count fell to zero.
+func (a *hashAgg) changes(order []uint32, first func(j int) bool, prev, next []arrow.Array) error {
+	s := &a.stream
+	kinds, src, emitted := s.kinds[:0], s.src[:0], s.emitted[:0]
+	np := int32(len(order))
+	var gone []uint32
+	for j, g := range order {
+		switch {
+		case a.rowCnt[g] > 0 && first(j):
+			kinds, src, emitted = append(kinds, types.Insert), append(src, np+int32(j)), append(emitted, g)
+		case a.rowCnt[g] > 0:
+			s.bufA = kernel.AppendKey(s.bufA[:0], prev, j)
+			s.bufB = kernel.AppendKey(s.bufB[:0], next, j)
+			if !bytes.Equal(s.bufA, s.bufB) {
+				kinds = append(kinds, types.UpdateBefore, types.UpdateAfter)
+				src = append(src, int32(j), np+int32(j))
+				emitted = append(emitted, g, g)
+			}
+		default:
+			if !first(j) {
+				kinds, src, emitted = append(kinds, types.Delete), append(src, int32(j)), append(emitted, g)
+			}
+			gone = append(gone, g)
+		}
+	}
+	s.kinds, s.src, s.emitted = kinds, src, emitted
+	if len(kinds) > 0 {
+		cols := a.table.keyColumns(emitted)
+		for c := range prev {
+			both, err := array.Concatenate([]arrow.Array{prev[c], next[c]}, memory.DefaultAllocator)
+			if err != nil {
+				return err
+			}
+			cols = append(cols, kernel.Take(both, src))
+		}
+		s.pending = append(s.pending, types.NewBatch(a.out, cols, append([]types.RowKind(nil), kinds...), len(kinds)))
+	}
+	// Flink clears the state of an emptied group; a later row of the same
+	// batch starts it afresh. The slot is released at the end of the batch.
+	for _, acc := range a.accs {
+		if len(gone) > 0 {
+			acc.Reset(gone)
+		}
+	}
+	return nil
+}
+
+// localBundle pre-aggregates a batch and emits each touched group's state
+// and row count as +I, then forgets them (Flink's local group aggregate
+// emits and clears once per bundle).
+func (a *hashAgg) localBundle(b *types.Batch, retract []bool, out Collector) error {
+	if err := a.update(b, nil, retract, 0, b.Len()); err != nil {
+		return err
+	}
+	for i, g := range a.groups[:b.Len()] {
+		if retract != nil && retract[i] {
+			a.rowCnt[g]--
+		} else {
+			a.rowCnt[g]++
+		}
+	}
+	groups := a.table.liveGroups(nil)
+	ob, err := a.emitRows(groups, nil)
+	if err != nil {
+		return err
+	}
+	a.resetGroups(groups)
+	return out.Emit(ob)
+}
+
+// flush emits the changes gathered while processing a batch as one batch.
+func (a *hashAgg) flush(out Collector) error {
+	s := &a.stream
+	if len(s.pending) == 0 {
+		return nil
+	}
+	b := kernel.Concat(s.pending)
+	clear(s.pending)
+	s.pending = s.pending[:0]
+	return out.Emit(b)
+}
+
+func int64Array(vals []int64) arrow.Array {
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(vals, nil)
+	return b.NewArray()
+}

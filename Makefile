@@ -9,7 +9,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test vet fmt-check unit fuzz crosscheck venv docs bench fuzz-long clean
+.PHONY: all build demo test vet fmt-check doc-check unit fuzz crosscheck venv docs bench fuzz-long clean
 
 all: build
 
@@ -43,6 +43,10 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
+doc-check:
+	@echo "==> package doc comments"
+	@scripts/doccheck.sh
+
 unit:
 	@echo "==> go test ./..."
 	$(GO) test -count=1 -timeout 20m ./...
@@ -58,7 +62,7 @@ crosscheck: venv build
 	@echo "==> cross-checking the standard-SQL golden queries against DuckDB"
 	$(PY) scripts/crosscheck_duckdb.py --spry ./$(BIN) testdata/slt
 
-test: venv build vet fmt-check unit fuzz crosscheck
+test: venv build vet fmt-check doc-check unit fuzz crosscheck
 	@echo "==> all tests passed"
 
 docs:

@@ -1,0 +1,13 @@
+// Package all links every built-in connector and format into a binary:
+// import it for its side effects (each package registers itself in init).
+package all
+
+import (
+	_ "github.com/spry-engine/spry/connector/blackhole"  // 'blackhole' sink
+	_ "github.com/spry-engine/spry/connector/datagen"    // 'datagen' source
+	_ "github.com/spry-engine/spry/connector/filesystem" // 'filesystem' source and sink
+	_ "github.com/spry-engine/spry/connector/print"      // 'print' sink
+	_ "github.com/spry-engine/spry/connector/values"     // 'values' test source and sink
+	_ "github.com/spry-engine/spry/format/csv"           // 'csv' format
+	_ "github.com/spry-engine/spry/format/json"          // 'json' format
+)

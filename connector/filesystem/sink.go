@@ -1,0 +1,139 @@
+package filesystem
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/spry-engine/spry/connector"
+	"github.com/spry-engine/spry/format"
+	"github.com/spry-engine/spry/types"
+)
+
+type sink struct {
+	table    *connector.Table
+	dir      string
+	id       string
+	subtask  int
+	enc      format.Encoder
+	rollSize int64
+	rollTime time.Duration
+
+	n       int // index of the current part file
+	f       *os.File
+	w       *bufio.Writer
+	written int64
+	opened  time.Time
+	buf     []byte
+}
+
+var _ connector.Sink = (*sink)(nil)
+
+func newSink(t *connector.Table) (connector.Sink, error) {
+	s := &sink{table: t, dir: t.Options[OptPath], id: uuid.NewString()}
+	size := defaultRollingFileSize
+	if v, ok := t.Options[OptRollingFileSize]; ok {
+		size = v
+	}
+	var err error
+	if s.rollSize, err = ParseMemorySize(size); err != nil {
+		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
+	}
+	roll := defaultRollover
+	if v, ok := t.Options[OptRolloverInterval]; ok {
+		roll = v
+	}
+	if s.rollTime, err = connector.ParseDuration(roll); err != nil {
+		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
+	}
+	return s, nil
+}
+
+// Open makes the output directory and the encoder.
+func (s *sink) Open(_ context.Context, task connector.Task) error {
+	s.subtask = task.Subtask
+	var err error
+	if s.enc, err = format.NewEncoder(OptFormat, s.table.Schema, s.table.Options); err != nil {
+		return fmt.Errorf("table %s: %w", s.table.Name, err)
+	}
+	return os.MkdirAll(s.dir, 0o755)
+}
+
+func (s *sink) partName() string { return fmt.Sprintf("part-%s-%d-%d", s.id, s.subtask, s.n) }
+
+func (s *sink) inProgress() string { return filepath.Join(s.dir, "."+s.partName()+".inprogress") }
+
+// Write encodes the rows into the current in-progress part file, rolling
+// to a new one by size or age.
+func (s *sink) Write(_ context.Context, b *types.Batch) error {
+	if err := checkInsertOnly(s.table.Name, b); err != nil {
+		return err
+	}
+	for i := 0; i < b.Len(); i++ {
+		if s.f != nil && (s.written >= s.rollSize || time.Since(s.opened) >= s.rollTime) {
+			if err := s.commit(); err != nil {
+				return err
+			}
+		}
+		if s.f == nil {
+			f, err := os.Create(s.inProgress())
+			if err != nil {
+				return fmt.Errorf("table %s: %w", s.table.Name, err)
+			}
+			s.f, s.w, s.written, s.opened = f, bufio.NewWriterSize(f, 64<<10), 0, time.Now()
+		}
+		var err error
+		if s.buf, err = s.enc.Encode(b, i, s.buf[:0]); err != nil {
+			return fmt.Errorf("table %s: %w", s.table.Name, err)
+		}
+		s.buf = append(s.buf, '\n')
+		if _, err := s.w.Write(s.buf); err != nil {
+			return fmt.Errorf("table %s: %w", s.table.Name, err)
+		}
+		s.written += int64(len(s.buf))
+	}
+	return nil
+}
+
+// commit flushes and closes the in-progress file and renames it to its
+// final, visible name.
+func (s *sink) commit() error {
+	if s.f == nil {
+		return nil
+	}
+	err := s.w.Flush()
+	if err == nil {
+		err = s.f.Sync()
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(s.inProgress(), filepath.Join(s.dir, s.partName()))
+	}
+	s.f, s.w = nil, nil
+	s.n++
+	if err != nil {
+		return fmt.Errorf("table %s: committing part file: %w", s.table.Name, err)
+	}
+	return nil
+}
+
+// Finish commits the last part file.
+func (s *sink) Finish(context.Context) error { return s.commit() }
+
+// Close drops an uncommitted in-progress file (the job failed or was
+// cancelled).
+func (s *sink) Close() error {
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.inProgress())
+		s.f, s.w = nil, nil
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package csv
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/spry-engine/spry/types"
+)
+
+var benchSchema = types.NewSchema(
+	types.Field{Name: "id", Type: types.BigInt},
+	types.Field{Name: "name", Type: types.String},
+	types.Field{Name: "price", Type: types.Double},
+)
+
+func BenchmarkCSVDecode(b *testing.B) {
+	recs := make([][]byte, 1024)
+	for i := range recs {
+		recs[i] = fmt.Appendf(nil, `%d,item-%d,%d.25`, i, i, i)
+	}
+	d, _ := NewDecoder(benchSchema, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := d.Decode(recs[i%len(recs)]); err != nil {
+			b.Fatal(err)
+		}
+		if d.Len() == 4096 {
+			d.Flush()
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkCSVEncode(b *testing.B) {
+	d, _ := NewDecoder(benchSchema, nil)
+	for i := 0; i < 1024; i++ {
+		_ = d.Decode(fmt.Appendf(nil, `%d,item-%d,%d.25`, i, i, i))
+	}
+	batch := d.Flush()
+	e, _ := NewEncoder(benchSchema, nil)
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf, _ = e.Encode(batch, i%1024, buf[:0])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

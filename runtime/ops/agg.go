@@ -48,6 +48,8 @@ type AggCall struct {
 
 // AggConfig configures a hash aggregation (GROUP BY).
 type AggConfig struct {
+	// Keys are the group key columns of the input. In the Global phase
+	// they must be the leading columns of its input (the AggLocal layout).
 	Keys  []int
 	Calls []AggCall
 	Phase AggPhase
@@ -192,7 +194,9 @@ func NewHashAgg(cfg *AggConfig) (Operator, error) {
 
 // Open takes the evaluation context.
 func (a *hashAgg) Open(ctx *OpContext) error {
-	a.ctx = ctx.Eval
+	if ctx != nil {
+		a.ctx = ctx.Eval
+	}
 	return nil
 }
 

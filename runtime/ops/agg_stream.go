@@ -101,6 +101,7 @@ func (a *hashAgg) segment(b *types.Batch, retract []bool, lo, hi int) error {
 	s.eff = eff
 	first := resizeBools(&s.first, m)
 	need, order := s.need[:0], s.order[:0]
+	old := false
 	for i := 0; i < m; i++ {
 		g := a.groups[lo+i]
 		if a.rowCnt[g] <= 0 && retract != nil && retract[lo+i] {
@@ -108,15 +109,19 @@ func (a *hashAgg) segment(b *types.Batch, retract []bool, lo, hi int) error {
 			continue
 		}
 		eff[i], first[i] = g, a.rowCnt[g] <= 0
+		old = old || !first[i]
 		need, order = append(need, int32(i)), append(order, g)
 	}
 	s.need, s.order = need, order
 	if len(order) == 0 {
 		return nil
 	}
-	prev, err := a.results(order)
-	if err != nil {
-		return err
+	var prev []arrow.Array
+	if old { // new groups have no previous result to compare or retract
+		var err error
+		if prev, err = a.results(order); err != nil {
+			return err
+		}
 	}
 	var ret []bool
 	if retract != nil {
@@ -202,10 +207,14 @@ func (a *hashAgg) bundle(b *types.Batch, retract []bool) error {
 
 // changes emits, for each group of order (in order), the change from its
 // prev to its next result, and resets groups whose row count fell to zero.
+// prev is nil when every group of order is new.
 func (a *hashAgg) changes(order []uint32, first func(j int) bool, prev, next []arrow.Array) error {
 	s := &a.stream
 	kinds, src, emitted := s.kinds[:0], s.src[:0], s.emitted[:0]
 	np := int32(len(order))
+	if prev == nil {
+		np = 0
+	}
 	var gone []uint32
 	for j, g := range order {
 		switch {
@@ -229,10 +238,14 @@ func (a *hashAgg) changes(order []uint32, first func(j int) bool, prev, next []a
 	s.kinds, s.src, s.emitted = kinds, src, emitted
 	if len(kinds) > 0 {
 		cols := a.table.keyColumns(emitted)
-		for c := range prev {
-			both, err := array.Concatenate([]arrow.Array{prev[c], next[c]}, memory.DefaultAllocator)
-			if err != nil {
-				return err
+		for c := range next {
+			both := next[c]
+			if prev != nil {
+				var err error
+				both, err = array.Concatenate([]arrow.Array{prev[c], next[c]}, memory.DefaultAllocator)
+				if err != nil {
+					return err
+				}
 			}
 			cols = append(cols, kernel.Take(both, src))
 		}

@@ -1,0 +1,279 @@
+package functions
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/types"
+)
+
+// Regular-expression functions. Flink takes Java regular expressions; Go's
+// RE2 accepts the common subset (no back-references or look-around), and
+// the POSIX-style \p{Alpha} classes Java users write are translated. A
+// pattern that does not compile yields NULL, as Flink's functions log and
+// return NULL.
+
+func init() {
+	registerAll(
+		&expr.ScalarFunction{Name: "REGEXP", Doc: docOf("String", "REGEXP(string, regex)",
+			"Returns TRUE if any (possibly empty) substring of string matches the Java regular expression regex; NULL if regex is invalid.",
+			"REGEXP('flink', 'li') → TRUE", "REGEXP('flink', '^li') → FALSE"), Bind: bindRegexp},
+		&expr.ScalarFunction{Name: "REGEXP_REPLACE", Doc: docOf("String", "REGEXP_REPLACE(string, regex, replacement)",
+			"Replaces every substring of string matching regex with replacement, where $1... refer to groups; NULL if regex is invalid.",
+			"REGEXP_REPLACE('foobar', 'oo|ar', '') → 'fb'", "REGEXP_REPLACE('ab12', '([a-z]+)(\\d+)', '$2$1') → '12ab'"), Bind: bindRegexpReplace},
+		&expr.ScalarFunction{Name: "REGEXP_EXTRACT", Doc: docOf("String", "REGEXP_EXTRACT(string, regex[, index])",
+			"Returns group index (0, the default, is the whole match) of the first match of regex in string; NULL if there is no match, the group does not exist or regex is invalid.",
+			"REGEXP_EXTRACT('foothebar', 'foo(.*?)(bar)', 2) → 'bar'"), Bind: bindRegexpExtract},
+		&expr.ScalarFunction{Name: "REGEXP_COUNT", Doc: docOf("String", "REGEXP_COUNT(string, regex)",
+			"Returns how many times regex matches in string; NULL if regex is invalid.", "REGEXP_COUNT('ababc', 'ab') → 2"), Bind: bindRegexpCount},
+		&expr.ScalarFunction{Name: "REGEXP_SUBSTR", Doc: docOf("String", "REGEXP_SUBSTR(string, regex)",
+			"Returns the first substring of string matching regex; NULL if there is none or regex is invalid.", "REGEXP_SUBSTR('ab12cd34', '[0-9]+') → '12'"), Bind: bindRegexpSubstr},
+		&expr.ScalarFunction{Name: "REGEXP_INSTR", Doc: docOf("String", "REGEXP_INSTR(string, regex)",
+			"Returns the 1-based position of the first substring of string matching regex, 0 if there is none; NULL if regex is invalid.", "REGEXP_INSTR('ab12cd34', '[0-9]+') → 3"), Bind: bindRegexpInstr},
+		&expr.ScalarFunction{Name: "REGEXP_EXTRACT_ALL", Doc: docOf("String", "REGEXP_EXTRACT_ALL(string, regex[, index])",
+			"Returns an array of group index (1 by default, 0 for the whole match) of every match of regex in string; NULL if regex is invalid or the group does not exist.",
+			"REGEXP_EXTRACT_ALL('k1=v1;k2=v2', 'k(\\d)=v(\\d)', 2) → [1, 2]"), Bind: bindRegexpExtractAll},
+	)
+}
+
+var javaClasses = strings.NewReplacer(
+	`\p{Lower}`, `[a-z]`, `\p{Upper}`, `[A-Z]`, `\p{Alpha}`, `[a-zA-Z]`, `\p{Digit}`, `[0-9]`,
+	`\p{Alnum}`, `[a-zA-Z0-9]`, `\p{Punct}`, `[!-/:-@\[-`+"`"+`{-~]`, `\p{Space}`, `\s`, `\p{XDigit}`, `[0-9a-fA-F]`,
+	`\p{javaLowerCase}`, `\p{Ll}`, `\p{javaUpperCase}`, `\p{Lu}`,
+)
+
+// javaRegex rewrites Java-only class names to RE2 syntax.
+func javaRegex(p string) string {
+	if !strings.Contains(p, `\p{`) {
+		return p
+	}
+	return javaClasses.Replace(p)
+}
+
+// javaReplacement converts a java.util.regex replacement ($1, ${name},
+// \$ for a literal) to Go's Expand syntax.
+func javaReplacement(r string) string {
+	if !strings.ContainsAny(r, `$\`) {
+		return r
+	}
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case c == '\\' && i+1 < len(r):
+			i++
+			if r[i] == '$' {
+				b.WriteString("$$")
+			} else {
+				b.WriteByte(r[i])
+			}
+		case c == '$' && i+1 < len(r) && r[i+1] >= '0' && r[i+1] <= '9':
+			j := i + 1
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
+				j++
+			}
+			b.WriteString("${" + r[i+1:j] + "}")
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// regexArg returns a per-call regexp getter for argument j: the bind-time
+// compilation when the pattern was constant, otherwise a cache.
+func regexArg(args []expr.Arg, j int) func(a []arrow.Array) func(i int) *regexp.Regexp {
+	var fixed *regexp.Regexp
+	var fixedErr bool
+	if p, ok := constStr(args[j]); ok {
+		re, err := regexp.Compile(javaRegex(p))
+		fixed, fixedErr = re, err != nil
+	}
+	return func(a []arrow.Array) func(i int) *regexp.Regexp {
+		if fixed != nil || fixedErr {
+			return func(int) *regexp.Regexp { return fixed }
+		}
+		p := strAt(a[j])
+		var c regexCache
+		return func(i int) *regexp.Regexp {
+			re, _ := c.get(p(i))
+			return re
+		}
+	}
+}
+
+func bindRegexp(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP", "REGEXP(STRING, STRING)", args, 2, 2, isStrArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := boolKernel(func(a []arrow.Array) func(int) (bool, bool) {
+		s, re := strAt(a[0]), rx(a)
+		return func(i int) (bool, bool) {
+			r := re(i)
+			if r == nil {
+				return false, false
+			}
+			return r.MatchString(s(i)), true
+		}
+	})
+	return types.Boolean.WithNullable(true), k, nil
+}
+
+func bindRegexpReplace(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_REPLACE", "REGEXP_REPLACE(STRING, STRING, STRING)", args, 3, 3, isStrArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := strKernel(false, func(a []arrow.Array) rowFunc {
+		s, re, rep := strAt(a[0]), rx(a), strAt(a[2])
+		lastRep, conv := "", ""
+		return func(i int, dst []byte) ([]byte, bool) {
+			r := re(i)
+			if r == nil {
+				return dst, false
+			}
+			if ri := rep(i); ri != lastRep || conv == "" {
+				lastRep, conv = ri, javaReplacement(ri)
+			}
+			return append(dst, r.ReplaceAllString(s(i), conv)...), true
+		}
+	})
+	return types.String.WithNullable(true), k, nil
+}
+
+func bindRegexpExtract(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_EXTRACT", "REGEXP_EXTRACT(STRING, STRING[, INT])", args, 2, 3, isStrArg, isStrArg, isIntArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := strKernel(false, func(a []arrow.Array) rowFunc {
+		s, re := strAt(a[0]), rx(a)
+		idx := func(int) int64 { return 0 }
+		if len(a) == 3 {
+			idx = intAt(a[2])
+		}
+		return func(i int, dst []byte) ([]byte, bool) {
+			r, g := re(i), idx(i)
+			if r == nil || g < 0 || g > int64(r.NumSubexp()) {
+				return dst, false
+			}
+			v := s(i)
+			m := r.FindStringSubmatchIndex(v)
+			if m == nil || m[2*g] < 0 {
+				return dst, false
+			}
+			return append(dst, v[m[2*g]:m[2*g+1]]...), true
+		}
+	})
+	return types.String.WithNullable(true), k, nil
+}
+
+func bindRegexpCount(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_COUNT", "REGEXP_COUNT(STRING, STRING)", args, 2, 2, isStrArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := numKernel(arrow.PrimitiveTypes.Int32, func(a []arrow.Array) func(int) (int32, bool) {
+		s, re := strAt(a[0]), rx(a)
+		return func(i int) (int32, bool) {
+			r := re(i)
+			if r == nil {
+				return 0, false
+			}
+			return int32(len(r.FindAllStringIndex(s(i), -1))), true
+		}
+	})
+	return types.Int.WithNullable(true), k, nil
+}
+
+func bindRegexpSubstr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_SUBSTR", "REGEXP_SUBSTR(STRING, STRING)", args, 2, 2, isStrArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := strKernel(false, func(a []arrow.Array) rowFunc {
+		s, re := strAt(a[0]), rx(a)
+		return func(i int, dst []byte) ([]byte, bool) {
+			r := re(i)
+			if r == nil {
+				return dst, false
+			}
+			v := s(i)
+			m := r.FindStringIndex(v)
+			if m == nil {
+				return dst, false
+			}
+			return append(dst, v[m[0]:m[1]]...), true
+		}
+	})
+	return types.String.WithNullable(true), k, nil
+}
+
+func bindRegexpInstr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_INSTR", "REGEXP_INSTR(STRING, STRING)", args, 2, 2, isStrArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	k := numKernel(arrow.PrimitiveTypes.Int32, func(a []arrow.Array) func(int) (int32, bool) {
+		s, re := strAt(a[0]), rx(a)
+		return func(i int) (int32, bool) {
+			r := re(i)
+			if r == nil {
+				return 0, false
+			}
+			v := s(i)
+			m := r.FindStringIndex(v)
+			if m == nil {
+				return 0, true
+			}
+			return int32(utf8.RuneCountInString(v[:m[0]])) + 1, true
+		}
+	})
+	return types.Int.WithNullable(true), k, nil
+}
+
+func bindRegexpExtractAll(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("REGEXP_EXTRACT_ALL", "REGEXP_EXTRACT_ALL(STRING, STRING[, INT])", args, 2, 3, isStrArg, isStrArg, isIntArg); err != nil {
+		return types.Null, nil, err
+	}
+	rx := regexArg(args, 1)
+	res := types.ArrayOf(types.String).WithNullable(true)
+	k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
+		lb := array.NewListBuilder(memory.DefaultAllocator, arrow.BinaryTypes.String)
+		defer lb.Release()
+		sb := lb.ValueBuilder().(*array.StringBuilder)
+		s, re := strAt(a[0]), rx(a)
+		idx := func(int) int64 { return 1 }
+		if len(a) == 3 {
+			idx = intAt(a[2])
+		}
+		valid := strictValidity(a, rows)
+		for i := 0; i < rows; i++ {
+			r := re(i)
+			g := idx(i)
+			if !bitutil.BitIsSet(valid, i) || r == nil || g < 0 || g > int64(r.NumSubexp()) {
+				lb.AppendNull()
+				continue
+			}
+			lb.Append(true)
+			v := s(i)
+			for _, m := range r.FindAllStringSubmatchIndex(v, -1) {
+				if m[2*g] < 0 {
+					sb.AppendNull()
+				} else {
+					sb.Append(v[m[2*g]:m[2*g+1]])
+				}
+			}
+		}
+		return lb.NewArray(), nil
+	}
+	return res, k, nil
+}

@@ -1,0 +1,67 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spry-engine/spry/expr"
+)
+
+// Config holds the session options planning depends on.
+type Config struct {
+	// Loc is table.local-time-zone.
+	Loc *time.Location
+	// Streaming is execution.runtime-mode = streaming (the default).
+	Streaming bool
+	// AggPhaseStrategy is table.optimizer.agg-phase-strategy.
+	AggPhaseStrategy AggStrategy
+	// Functions is the scalar registry the optimizer consults for
+	// determinism and to build AND; nil means expr.Builtins.
+	Functions *expr.Registry
+	// CanPushFilter reports whether the connector of scan s evaluates the
+	// condition c itself (filter push-down). nil pushes nothing.
+	CanPushFilter func(s *Scan, c expr.Expr) bool
+}
+
+// DefaultConfig is Flink's default: streaming, UTC, AUTO.
+func DefaultConfig() Config {
+	return Config{Loc: time.UTC, Streaming: true, AggPhaseStrategy: AggAuto}
+}
+
+// ConfigFromOptions reads the planning options out of a session's SET
+// options, starting from DefaultConfig. Unknown keys are ignored (they
+// belong to other layers); bad values are errors.
+func ConfigFromOptions(opts map[string]string) (Config, error) {
+	c := DefaultConfig()
+	if v, ok := opts["table.local-time-zone"]; ok && v != "default" {
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return c, fmt.Errorf("invalid table.local-time-zone '%s': %v", v, err)
+		}
+		c.Loc = loc
+	}
+	if v, ok := opts["execution.runtime-mode"]; ok {
+		switch strings.ToLower(v) {
+		case "streaming":
+			c.Streaming = true
+		case "batch":
+			c.Streaming = false
+		default:
+			return c, fmt.Errorf("invalid execution.runtime-mode '%s': expected STREAMING or BATCH", v)
+		}
+	}
+	if v, ok := opts["table.optimizer.agg-phase-strategy"]; ok {
+		switch strings.ToUpper(v) {
+		case "AUTO":
+			c.AggPhaseStrategy = AggAuto
+		case "ONE_PHASE":
+			c.AggPhaseStrategy = AggOnePhase
+		case "TWO_PHASE":
+			c.AggPhaseStrategy = AggTwoPhase
+		default:
+			return c, fmt.Errorf("invalid table.optimizer.agg-phase-strategy '%s': expected AUTO, ONE_PHASE or TWO_PHASE", v)
+		}
+	}
+	return c, nil
+}

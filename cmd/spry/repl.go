@@ -29,8 +29,8 @@ EXECUTE STATEMENT SET BEGIN ... END;
 Press Ctrl-C to cancel a running query, Ctrl-D to quit.
 `
 
-// interactive runs the read-eval-print loop.
-func (c *client) interactive() error {
+// repl runs the interactive read-eval-print loop.
+func (c *client) repl() error {
 	c.interactive = true
 	home, _ := os.UserHomeDir()
 	rl, err := readline.NewEx(&readline.Config{

@@ -68,7 +68,7 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 				}
 				return c.runScript(ctx, string(src))
 			default:
-				return c.interactive()
+				return c.repl()
 			}
 		},
 	}

@@ -13,6 +13,13 @@ CREATE TABLE words (
 
 SET 'sql-client.execution.result-mode' = 'tableau';
 
+-- One subtask shows the changelog in input order, exactly as Flink prints it.
+SET 'parallelism.default' = '1';
+SELECT word, COUNT(*) AS cnt FROM words GROUP BY word;
+
+-- With two subtasks the rows of different words may interleave differently;
+-- the final state is the same.
+SET 'parallelism.default' = '2';
 SELECT word, COUNT(*) AS cnt FROM words GROUP BY word;
 
 -- 2. The notebook batch job: a + 1 over inline rows into a CSV file sink.

@@ -118,8 +118,18 @@ func Build(s Spec) (Operator, error) {
 			return nil, err
 		}
 		return built(NewExpand(c))
-	case KindJoin, KindCorrelate:
-		return nil, &SpecError{s.Kind, "operator not available in this build"}
+	case KindJoin:
+		c, err := config[*JoinConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewJoin(c))
+	case KindCorrelate:
+		c, err := config[*CorrelateConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewCorrelate(c))
 	}
 	return nil, &SpecError{s.Kind, "unknown operator kind"}
 }

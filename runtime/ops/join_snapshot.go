@@ -1,0 +1,144 @@
+package ops
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/spry-engine/spry/types"
+)
+
+// Column names of a streaming join snapshot after a side's own columns.
+const (
+	joinCountColumn = "$count"
+	joinAssocColumn = "$assoc"
+)
+
+// snapshotSchema is the layout of one side's snapshot: the side's columns,
+// then each distinct row's multiplicity and number of matches.
+func (s *joinSide) snapshotSchema() *types.Schema {
+	fs := append([]types.Field(nil), s.schema.Fields...)
+	fs = append(fs,
+		types.Field{Name: joinCountColumn, Type: types.Int.NotNullable()},
+		types.Field{Name: joinAssocColumn, Type: types.Int.NotNullable()})
+	return types.NewSchema(fs...)
+}
+
+// SnapshotState writes both sides' state: for the left, then the right
+// side, an 8-byte little-endian length followed by an Arrow IPC stream of
+// the side's distinct rows with their multiplicity and match count.
+func (j *streamJoin) SnapshotState(w io.Writer) error {
+	for _, s := range j.sides {
+		var buf bytes.Buffer
+		if err := s.snapshot(&buf); err != nil {
+			return fmt.Errorf("join snapshot: %w", err)
+		}
+		if err := binary.Write(w, binary.LittleEndian, uint64(buf.Len())); err != nil {
+			return fmt.Errorf("join snapshot: %w", err)
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("join snapshot: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *joinSide) snapshot(w io.Writer) error {
+	schema := s.snapshotSchema()
+	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
+	var refs []rowRef
+	var counts, assocs []int32
+	for _, k := range s.byKey {
+		for _, r := range k.recs {
+			refs = append(refs, r.ref)
+			counts = append(counts, r.count)
+			assocs = append(assocs, r.assoc)
+		}
+	}
+	if len(refs) > 0 {
+		cols := takeRefs(s.schema, s.chunks, refs)
+		cols = append(cols, int32Array(counts), int32Array(assocs))
+		rec := types.NewBatch(schema, cols, nil, len(refs)).Record()
+		err := wr.Write(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return wr.Close()
+}
+
+func int32Array(vs []int32) arrow.Array {
+	b := array.NewInt32Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(vs, nil)
+	return b.NewArray()
+}
+
+// RestoreState merges a snapshot written by SnapshotState into the state.
+func (j *streamJoin) RestoreState(r io.Reader) error {
+	for _, s := range j.sides {
+		var n uint64
+		if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
+			return fmt.Errorf("join restore: reading section length: %w", err)
+		}
+		if err := s.restore(io.LimitReader(r, int64(n)), j.cfg.NullSafeKeys); err != nil {
+			return fmt.Errorf("join restore: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *joinSide) restore(r io.Reader, nullSafe []bool) error {
+	rd, err := ipc.NewReader(r)
+	if err != nil {
+		return err
+	}
+	defer rd.Release()
+	want := s.schema.Len() + 2
+	var keys rowKeys
+	for rd.Next() {
+		rec := rd.RecordBatch()
+		if int(rec.NumCols()) != want {
+			return fmt.Errorf("snapshot has %d columns, join side needs %d", rec.NumCols(), want)
+		}
+		rec.Retain() // the chunk keeps the columns after the reader moves on
+		cols := rec.Columns()
+		n := int(rec.NumRows())
+		nc := s.schema.Len()
+		counts, ok1 := cols[nc].(*array.Int32)
+		assocs, ok2 := cols[nc+1].(*array.Int32)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("snapshot count columns are %s and %s, want int32", cols[nc].DataType(), cols[nc+1].DataType())
+		}
+		b := types.NewBatch(s.schema, cols[:nc], nil, n)
+		if err := b.Validate(); err != nil {
+			return err
+		}
+		chunk := s.addChunk(b)
+		keys.encode(b, s.keys, nullSafe)
+		for i := 0; i < n; i++ {
+			s.put(keys.key(i), keys.full(i), rowRef{chunk: chunk, row: int32(i)}, counts.Value(i), assocs.Value(i))
+		}
+	}
+	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// put merges a restored record: count occurrences with assoc matches.
+func (s *joinSide) put(key, full []byte, ref rowRef, count, assoc int32) {
+	if count <= 0 {
+		return
+	}
+	s.add(key, full, ref, assoc) // one occurrence
+	k := s.byKey[string(key)]
+	k.find(full).count += count - 1
+}

@@ -1,0 +1,305 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/types"
+)
+
+// streamJoin is Flink's regular streaming join (StreamingJoinOperator, and
+// StreamingSemiAntiJoinOperator for semi and anti joins): each side keeps
+// its rows in keyed state with their multiplicity and, on an outer side,
+// the number of rows of the other side each one matches. A row arriving on
+// either side is matched against the other side's state and emits the
+// changes to the join result:
+//
+//   - inner joins forward the input's row kind (+I/+U for new matches,
+//     -U/-D for retracted ones);
+//   - outer joins emit +I and -D only: a row without match is emitted
+//     padded with NULLs (+I[a, null]); its first match retracts the padded
+//     row (-D[a, null]) before +I[a, b], and losing its last match emits
+//     -D[a, b] then +I[a, null];
+//   - semi (anti) joins emit a left row while it has (has no) match.
+//
+// Rows are processed in input order and each batch's output keeps that
+// order. Matching rows of the other side come in the order they entered
+// state (Flink's is unspecified).
+type streamJoin struct {
+	BaseOperator
+	cfg      *JoinConfig
+	residual expr.Expr
+	pairs    *types.Schema
+	eval     *expr.Context
+	size     int // output batch size
+	sides    [2]*joinSide
+
+	keys       rowKeys
+	matchStart []int32
+	matches    []*joinRec
+	outKinds   []types.RowKind
+	outL, outR []rowRef
+}
+
+var (
+	_ Operator    = (*streamJoin)(nil)
+	_ Snapshotter = (*streamJoin)(nil)
+)
+
+func newStreamJoin(cfg *JoinConfig) *streamJoin {
+	j := &streamJoin{cfg: cfg, pairs: concatSchemas(cfg.LeftSchema, cfg.RightSchema)}
+	if cfg.Residual != nil {
+		j.residual = CloneExpr(cfg.Residual)
+	}
+	j.sides[0] = newJoinSide(cfg.LeftSchema, cfg.LeftKeys, cfg.Type.leftOuter() || cfg.Type.semiAnti())
+	j.sides[1] = newJoinSide(cfg.RightSchema, cfg.RightKeys, cfg.Type.rightOuter())
+	return j
+}
+
+// Open picks up the evaluation context.
+func (j *streamJoin) Open(ctx *OpContext) error {
+	j.size = ctx.BatchSize
+	j.eval = ctx.Eval
+	if j.eval == nil {
+		j.eval = expr.NewContext(nil)
+	}
+	return nil
+}
+
+// ProcessBatch matches b's rows against the other side's state, updates
+// b's side and emits the resulting changes.
+func (j *streamJoin) ProcessBatch(input int, b *types.Batch, out Collector) error {
+	if input != 0 && input != 1 {
+		return fmt.Errorf("%s has no input %d", j, input)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	in, other := j.sides[input], j.sides[1-input]
+	j.keys.encode(b, in.keys, j.cfg.NullSafeKeys)
+	chunk := in.addChunk(b)
+	if err := j.findMatches(input, b, other); err != nil {
+		in.dropUnusedTail(false)
+		return err
+	}
+	j.outKinds, j.outL, j.outR = j.outKinds[:0], j.outL[:0], j.outR[:0]
+	used := false
+	for i := 0; i < b.Len(); i++ {
+		self := rowRef{chunk: chunk, row: int32(i)}
+		ms := j.matches[j.matchStart[i]:j.matchStart[i+1]]
+		var added bool
+		if j.cfg.Type.semiAnti() {
+			added = j.semiAntiRow(input, i, b.Kind(i), self, ms)
+		} else {
+			added = j.joinRow(input, i, b.Kind(i), self, ms)
+		}
+		used = used || added
+	}
+	err := j.flush(out)
+	in.dropUnusedTail(used)
+	in.compact()
+	return err
+}
+
+// findMatches lists, for every row of b, the other side's records with the
+// same key that satisfy the residual condition (evaluated once over all
+// candidate pairs of the batch).
+func (j *streamJoin) findMatches(input int, b *types.Batch, other *joinSide) error {
+	n := b.Len()
+	j.matchStart = append(j.matchStart[:0], 0)
+	j.matches = j.matches[:0]
+	var pairRows []int32
+	for i := 0; i < n; i++ {
+		if !j.keys.never[i] {
+			if k := other.byKey[string(j.keys.key(i))]; k != nil {
+				j.matches = append(j.matches, k.recs...)
+				if j.residual != nil {
+					for range k.recs {
+						pairRows = append(pairRows, int32(i))
+					}
+				}
+			}
+		}
+		j.matchStart = append(j.matchStart, int32(len(j.matches)))
+	}
+	if j.residual == nil || len(j.matches) == 0 {
+		return nil
+	}
+	refs := make([]rowRef, len(j.matches))
+	for p, m := range j.matches {
+		refs[p] = m.ref
+	}
+	mine := takeColumns(b.Cols, pairRows)
+	theirs := takeRefs(other.schema, other.chunks, refs)
+	cols := append(mine, theirs...)
+	if input == 1 {
+		cols = append(theirs, mine...)
+	}
+	keep, err := evalMask(j.eval, j.residual, types.NewBatch(j.pairs, cols, nil, len(refs)))
+	if err != nil {
+		return err
+	}
+	// Rebuild the per-row lists from the surviving pairs (keep is sorted).
+	kept := j.matches[:0]
+	k := 0
+	for i := 0; i < n; i++ {
+		end := j.matchStart[i+1]
+		for k < len(keep) && keep[k] < end {
+			kept = append(kept, j.matches[keep[k]])
+			k++
+		}
+		j.matchStart[i+1] = int32(len(kept))
+	}
+	j.matches = kept
+	return nil
+}
+
+// emit queues one output row: self from the input side and ref from the
+// other, placed as left and right.
+func (j *streamJoin) emit(input int, kind types.RowKind, self, ref rowRef) {
+	if input == 1 {
+		self, ref = ref, self
+	}
+	j.outKinds = append(j.outKinds, kind)
+	j.outL = append(j.outL, self)
+	j.outR = append(j.outR, ref)
+}
+
+// joinRow applies one row of an inner or outer join (Flink's
+// StreamingJoinOperator.processElement) and reports whether it added a
+// record pointing into the current chunk.
+func (j *streamJoin) joinRow(input, i int, kind types.RowKind, self rowRef, ms []*joinRec) bool {
+	in, other := j.sides[input], j.sides[1-input]
+	key, full, never := j.keys.key(i), j.keys.full(i), j.keys.never[i]
+	if kind.IsAdditive() {
+		if in.outer && len(ms) == 0 {
+			j.emit(input, types.Insert, self, nullRef)
+		}
+		outKind := kind
+		if in.outer || other.outer {
+			outKind = types.Insert
+		}
+		assoc := int32(0)
+		for _, m := range ms {
+			for c := int32(0); c < m.count; c++ {
+				if other.outer && m.assoc == 0 {
+					j.emit(input, types.Delete, nullRef, m.ref)
+				}
+				j.emit(input, outKind, self, m.ref)
+			}
+			if other.outer {
+				m.assoc++
+			}
+			assoc += m.count
+		}
+		if never {
+			return false
+		}
+		return in.add(key, full, self, assoc)
+	}
+	if !never {
+		in.retract(key, full)
+	}
+	if len(ms) == 0 {
+		if in.outer {
+			j.emit(input, types.Delete, self, nullRef)
+		}
+		return false
+	}
+	outKind := kind
+	if in.outer {
+		outKind = types.Delete
+	}
+	for _, m := range ms {
+		for c := int32(0); c < m.count; c++ {
+			j.emit(input, outKind, self, m.ref)
+			if other.outer && m.assoc == 1 {
+				j.emit(input, types.Insert, nullRef, m.ref)
+			}
+		}
+		if other.outer && m.assoc > 0 {
+			m.assoc--
+		}
+	}
+	return false
+}
+
+// semiAntiRow applies one row of a semi or anti join (Flink's
+// StreamingSemiAntiJoinOperator); only left rows are output.
+func (j *streamJoin) semiAntiRow(input, i int, kind types.RowKind, self rowRef, ms []*joinRec) bool {
+	in := j.sides[input]
+	key, full, never := j.keys.key(i), j.keys.full(i), j.keys.never[i]
+	anti := j.cfg.Type == JoinAnti
+	if input == 0 {
+		if (len(ms) == 0) == anti {
+			j.emit(0, kind, self, nullRef)
+		}
+		if never {
+			return false
+		}
+		if kind.IsRetraction() {
+			in.retract(key, full)
+			return false
+		}
+		assoc := int32(0)
+		for _, m := range ms {
+			assoc += m.count
+		}
+		return in.add(key, full, self, assoc)
+	}
+	if kind.IsAdditive() {
+		for _, m := range ms {
+			if m.assoc == 0 {
+				k := kind
+				if anti {
+					k = types.Delete
+				}
+				for c := int32(0); c < m.count; c++ {
+					j.emit(0, k, m.ref, nullRef)
+				}
+			}
+			m.assoc++
+		}
+		return !never && in.add(key, full, self, 0)
+	}
+	if !never {
+		in.retract(key, full)
+	}
+	for _, m := range ms {
+		if m.assoc == 1 {
+			k := kind
+			if anti {
+				k = types.Insert
+			}
+			for c := int32(0); c < m.count; c++ {
+				j.emit(0, k, m.ref, nullRef)
+			}
+		}
+		if m.assoc > 0 {
+			m.assoc--
+		}
+	}
+	return false
+}
+
+// flush assembles the queued output rows into one batch.
+func (j *streamJoin) flush(out Collector) error {
+	n := len(j.outKinds)
+	if n == 0 {
+		return nil
+	}
+	l, r := j.sides[0], j.sides[1]
+	cols := takeRefs(l.schema, l.chunks, j.outL)
+	if !j.cfg.Type.semiAnti() {
+		cols = append(cols, takeRefs(r.schema, r.chunks, j.outR)...)
+	}
+	kinds := append([]types.RowKind(nil), j.outKinds...)
+	return emitSliced(out, types.NewBatch(j.cfg.OutSchema, cols, kinds, n), j.size)
+}
+
+// String prints e.g. Join(joinType=[InnerJoin], where=[=(a, c)],
+// select=[a, b, c, d], leftInputSpec=[NoUniqueKey],
+// rightInputSpec=[NoUniqueKey]).
+func (j *streamJoin) String() string {
+	return j.cfg.describe("Join", "leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey]")
+}

@@ -328,10 +328,18 @@ func (b *Binder) caseExpr(e *sql.CaseExpr, sc *scope) (expr.Expr, error) {
 	if err != nil || !ok {
 		return nil, errorf(e.Pos, ErrType, "Illegal mixing of types in CASE or COALESCE statement")
 	}
-	args := make([]expr.Expr, 0, 2*len(conds)+1)
-	for i, c := range conds {
-		args = append(args, c, vals[i])
+	for _, c := range conds {
+		if k := c.Type().Kind; k != types.KindBoolean && k != types.KindNull {
+			return nil, errorf(e.Pos, ErrType, "CASE condition must be BOOLEAN, but is %s", c.Type())
+		}
 	}
-	args = append(args, vals[len(vals)-1])
-	return b.call("CASE", e.Pos, args...)
+	// A Case node, not a call: branches must run only on the rows that
+	// select them (CASE WHEN x <> 0 THEN 1 / x END).
+	t := vals[0].Type().NotNullable()
+	for _, v := range vals {
+		if v.Type().Nullable() {
+			t = t.WithNullable(true)
+		}
+	}
+	return &expr.Case{Whens: conds, Thens: vals[:len(conds)], Else: vals[len(vals)-1], T: t}, nil
 }

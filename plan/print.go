@@ -56,6 +56,8 @@ func FormatExpr(e expr.Expr) string {
 			b.WriteString(e.T.String())
 		}
 		return b.String()
+	case *expr.Case:
+		return FormatExpr(&expr.Call{Name: "CASE", Args: e.Children(), T: e.T})
 	case *functions.Cast:
 		name := "CAST"
 		if e.Try {

@@ -1,0 +1,178 @@
+package expr
+
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/spry-engine/spry/kernel"
+	"github.com/spry-engine/spry/types"
+)
+
+// Case is a searched CASE whose branches are evaluated lazily, as SQL
+// requires: each THEN (and the ELSE) runs only on the rows that select it,
+// so CASE WHEN x <> 0 THEN 10 / x ELSE 0 END never divides by zero. Each
+// WHEN runs only on rows no earlier WHEN selected. The binder coerces every
+// branch to T before building the node.
+type Case struct {
+	Whens []Expr
+	Thens []Expr
+	Else  Expr // never nil: the binder supplies a NULL literal
+	T     types.DataType
+}
+
+// Type returns the CASE's result type.
+func (c *Case) Type() types.DataType { return c.T }
+
+// String prints the node as the CASE function: CASE(c1, v1, ..., else).
+func (c *Case) String() string {
+	var sb strings.Builder
+	sb.WriteString("CASE(")
+	for i := range c.Whens {
+		sb.WriteString(c.Whens[i].String())
+		sb.WriteString(", ")
+		sb.WriteString(c.Thens[i].String())
+		sb.WriteString(", ")
+	}
+	sb.WriteString(c.Else.String())
+	sb.WriteByte(')')
+	return sb.String()
+}
+
+// Children lists the conditions, values and the ELSE, in that order.
+func (c *Case) Children() []Expr {
+	out := make([]Expr, 0, 2*len(c.Whens)+1)
+	for i := range c.Whens {
+		out = append(out, c.Whens[i], c.Thens[i])
+	}
+	return append(out, c.Else)
+}
+
+// WithChildren rebuilds the node from the layout Children returns.
+func (c *Case) WithChildren(kids []Expr) Expr {
+	n := &Case{T: c.T}
+	for i := 0; i+1 < len(kids); i += 2 {
+		n.Whens = append(n.Whens, kids[i])
+		n.Thens = append(n.Thens, kids[i+1])
+	}
+	n.Else = kids[len(kids)-1]
+	return n
+}
+
+// piece is one branch's values for the rows (of the full batch) it serves.
+type piece struct {
+	rows []int32
+	vals arrow.Array
+}
+
+// Eval narrows the batch branch by branch. When one branch serves every
+// remaining row the values are used as they are, so a batch that takes a
+// single branch costs no gathering.
+func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
+	n := b.Len()
+	sub := b
+	var rows []int32 // rows of b that sub holds; nil means all, in order
+	var pieces []piece
+	for i, when := range c.Whens {
+		if sub.Len() == 0 {
+			break
+		}
+		cond, err := when.Eval(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		sel, rest := splitTrue(cond)
+		if len(sel) == 0 {
+			continue
+		}
+		if len(rest) == 0 {
+			v, err := c.Thens[i].Eval(ctx, sub)
+			if err != nil {
+				return nil, err
+			}
+			if len(pieces) == 0 && rows == nil {
+				return v, nil
+			}
+			pieces = append(pieces, piece{rowsOf(rows, nil, sub.Len()), v})
+			sub = sub.Slice(0, 0)
+			break
+		}
+		v, err := c.Thens[i].Eval(ctx, kernel.TakeBatch(sub, sel))
+		if err != nil {
+			return nil, err
+		}
+		pieces = append(pieces, piece{rowsOf(rows, sel, 0), v})
+		rows = rowsOf(rows, rest, 0)
+		sub = kernel.TakeBatch(sub, rest)
+	}
+	if sub.Len() > 0 || len(pieces) == 0 {
+		v, err := c.Else.Eval(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		if len(pieces) == 0 && rows == nil {
+			return v, nil
+		}
+		pieces = append(pieces, piece{rowsOf(rows, nil, sub.Len()), v})
+	}
+	return gather(pieces, n)
+}
+
+// splitTrue returns the positions where cond is TRUE and the others.
+func splitTrue(cond arrow.Array) (sel, rest []int32) {
+	bc, ok := cond.(*array.Boolean)
+	n := cond.Len()
+	for i := 0; i < n; i++ {
+		if ok && bc.IsValid(i) && bc.Value(i) {
+			sel = append(sel, int32(i))
+		} else {
+			rest = append(rest, int32(i))
+		}
+	}
+	return sel, rest
+}
+
+// rowsOf maps positions within the current sub-batch back to rows of the
+// full batch. pos nil means all n positions of the sub-batch.
+func rowsOf(rows, pos []int32, n int) []int32 {
+	if pos == nil {
+		if rows != nil {
+			return rows
+		}
+		out := make([]int32, n)
+		for i := range out {
+			out[i] = int32(i)
+		}
+		return out
+	}
+	if rows == nil {
+		return pos
+	}
+	out := make([]int32, len(pos))
+	for i, p := range pos {
+		out[i] = rows[p]
+	}
+	return out
+}
+
+// gather assembles the branch values into one array in row order.
+func gather(pieces []piece, n int) (arrow.Array, error) {
+	arrs := make([]arrow.Array, len(pieces))
+	perm := make([]int32, n)
+	off := int32(0)
+	for i, p := range pieces {
+		arrs[i] = p.vals
+		for j, r := range p.rows {
+			perm[r] = off + int32(j)
+		}
+		off += int32(len(p.rows))
+	}
+	all, err := array.Concatenate(arrs, memory.DefaultAllocator)
+	if err != nil {
+		return nil, err
+	}
+	return kernel.Take(all, perm), nil
+}
+
+var _ Expr = (*Case)(nil)

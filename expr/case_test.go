@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/types"
 )
@@ -16,7 +17,7 @@ func failingOn(zero int64) expr.Expr {
 	return &expr.Call{Name: "div", Args: []expr.Expr{&expr.ColumnRef{Index: 0, T: types.BigInt}}, T: types.BigInt,
 		Kernel: func(_ *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
 			in := args[0].(*array.Int64)
-			b := array.NewInt64Builder(nil)
+			b := array.NewInt64Builder(memory.DefaultAllocator)
 			for i := 0; i < rows; i++ {
 				if in.Value(i) == zero {
 					return nil, errors.New("/ by zero")
@@ -31,7 +32,7 @@ func cmp(name string, op func(a, b int64) bool, v int64) expr.Expr {
 	return &expr.Call{Name: name, Args: []expr.Expr{&expr.ColumnRef{Index: 0, T: types.BigInt}}, T: types.Boolean,
 		Kernel: func(_ *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
 			in := args[0].(*array.Int64)
-			b := array.NewBooleanBuilder(nil)
+			b := array.NewBooleanBuilder(memory.DefaultAllocator)
 			for i := 0; i < rows; i++ {
 				b.Append(op(in.Value(i), v))
 			}

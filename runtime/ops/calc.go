@@ -54,6 +54,10 @@ func NewCalc(c *CalcConfig) (*Calc, error) {
 		}
 		op.filter = CloneExpr(c.Filter)
 	}
+	if c.Projections != nil {
+		// Non-nil even when empty: a projection to zero columns still projects.
+		op.projs = make([]expr.Expr, 0, len(c.Projections))
+	}
 	for _, p := range c.Projections {
 		op.projs = append(op.projs, CloneExpr(p))
 	}

@@ -17,6 +17,10 @@ type Arg struct {
 	Type    types.DataType
 	IsConst bool
 	Const   any
+	// JSON marks a string argument that is already JSON text, such as a
+	// nested JSON_OBJECT or JSON_ARRAY call (see functions.IsJSONProducer),
+	// so JSON constructors embed it as is instead of quoting it.
+	JSON bool
 }
 
 // Doc is the user-facing documentation attached to every function; the

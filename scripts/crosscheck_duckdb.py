@@ -76,15 +76,24 @@ def render(v):
     return s if s != "" else "(empty)"
 
 
+def norm_temporal(s):
+    """Drop trailing zeros of a fraction of seconds (Flink prints exactly
+    the type's precision, DuckDB prints microseconds) and the ISO 'T'."""
+    s = s.replace("T", " ")
+    head, dot, frac = s.rpartition(".")
+    if dot and ":" in head and frac.isdigit():
+        frac = frac.rstrip("0")
+        return head + ("." + frac if frac else "")
+    return s
+
+
 def same_value(a, b):
     if a == b:
         return True
     try:
         x, y = float(a), float(b)
     except ValueError:
-        # timestamps: compare without trailing fractional zeros
-        norm = lambda s: s.replace("T", " ").rstrip("0").rstrip(".")
-        return norm(a) == norm(b)
+        return norm_temporal(a) == norm_temporal(b)
     if math.isnan(x) and math.isnan(y):
         return True
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)

@@ -19,8 +19,11 @@
 //	2	y
 //
 // Values are tab-separated and rendered as Flink's CAST(x AS STRING)
-// (NULL for null). A streaming query's rows start with their kind (+I, -U,
-// +U, -D). "rowsort" compares rows sorted, for queries without ORDER BY.
+// (NULL for null, "(empty)" for the empty string). A one-column value of
+// several lines (EXPLAIN, SHOW CREATE TABLE) is written one text line per
+// result line, blank lines as "(empty)". A streaming query's rows start
+// with their kind (+I, -U, +U, -D). "rowsort" compares rows sorted, for
+// queries without ORDER BY.
 // Lines starting with # are comments; "# duckdb: skip" before a record keeps
 // it out of the DuckDB cross-check (scripts/crosscheck_duckdb.py).
 package sqltest

@@ -131,6 +131,10 @@ func run(env *table.Environment, r *Record, timeout time.Duration) (lines []stri
 	}
 	loc := time.UTC
 	for _, row := range rows {
+		if text, ok := multiline(row.Values, res.Schema.Fields, res.Changelog, loc); ok {
+			lines = append(lines, text...)
+			continue
+		}
 		var b strings.Builder
 		if res.Changelog {
 			b.WriteString(row.Kind.String())
@@ -153,4 +157,27 @@ func render(v any, t types.DataType, loc *time.Location) string {
 	}
 	// Keep one record per line and tabs as separators.
 	return strings.NewReplacer("\n", `\n`, "\t", `\t`).Replace(s)
+}
+
+// multiline splits the one value of a one-column row that spans several
+// lines (EXPLAIN, SHOW CREATE TABLE) into one result line per text line,
+// so golden files show plans as they print. Blank lines become "(empty)"
+// because a blank line ends a record's results.
+func multiline(vals []any, fields []types.Field, changelog bool, loc *time.Location) ([]string, bool) {
+	if changelog || len(vals) != 1 || vals[0] == nil {
+		return nil, false
+	}
+	s := types.Format(vals[0], fields[0].Type, loc, "NULL")
+	if !strings.Contains(s, "\n") {
+		return nil, false
+	}
+	out := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range out {
+		l = strings.ReplaceAll(strings.TrimRight(l, " \r"), "\t", `\t`)
+		if l == "" {
+			l = "(empty)"
+		}
+		out[i] = l
+	}
+	return out, true
 }

@@ -7,11 +7,13 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/types"
 )
 
-// Set-like array functions (ARRAY_EXCEPT, ARRAY_INTERSECT) and ARRAY_SORT.
+// Set-like array functions (ARRAY_EXCEPT, ARRAY_INTERSECT), ARRAY_SORT,
+// and adding an element with ARRAY_APPEND / ARRAY_PREPEND.
 
 func init() {
 	registerAll(
@@ -24,6 +26,12 @@ func init() {
 		&expr.ScalarFunction{Name: "ARRAY_SORT", Doc: docOf("Collection", "ARRAY_SORT(array[, ascending[, nullsFirst]])",
 			"Sorts array, ascending by default; NULLs come first when ascending and last when descending unless nullsFirst says otherwise. NULL if any argument is NULL.",
 			"ARRAY_SORT(ARRAY[3, NULL, 1]) → [NULL, 1, 3]", "ARRAY_SORT(ARRAY[3, NULL, 1], FALSE) → [3, 1, NULL]"), Bind: bindArraySort},
+		&expr.ScalarFunction{Name: "ARRAY_APPEND", Doc: docOf("Collection", "ARRAY_APPEND(array, element)",
+			"Returns array with element (which may be NULL) added at the end; NULL if array is NULL.",
+			"ARRAY_APPEND(ARRAY[1, 2], 3) → [1, 2, 3]"), Bind: bindArrayAdd("ARRAY_APPEND", false)},
+		&expr.ScalarFunction{Name: "ARRAY_PREPEND", Doc: docOf("Collection", "ARRAY_PREPEND(array, element)",
+			"Returns array with element (which may be NULL) added at the start; NULL if array is NULL.",
+			"ARRAY_PREPEND(ARRAY[1, 2], 0) → [0, 1, 2]"), Bind: bindArrayAdd("ARRAY_PREPEND", true)},
 	)
 }
 
@@ -131,4 +139,47 @@ func bindArraySort(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		return out.finish(res, child)
 	}
 	return res, k, nil
+}
+
+func bindArrayAdd(name string, front bool) func([]expr.Arg) (types.DataType, expr.Kernel, error) {
+	return func(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+		sig := name + "(ARRAY<T>, T)"
+		if len(args) != 2 || !isArrayArg(args[0].Type) {
+			return types.Null, nil, sigErr(name, args, sig)
+		}
+		et, ok := CommonType(*args[0].Type.Elem, args[1].Type)
+		if !ok {
+			return types.Null, nil, sigErr(name, args, sig)
+		}
+		res := types.ArrayOf(et).WithNullable(args[0].Type.Nullable())
+		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
+			child, offs := listParts(a[0])
+			all, err := array.Concatenate([]arrow.Array{child, a[1]}, memory.DefaultAllocator)
+			if err != nil {
+				return nil, err
+			}
+			defer all.Release()
+			base := int64(child.Len())
+			out := newListOut(rows)
+			for i := 0; i < rows; i++ {
+				if a[0].IsNull(i) {
+					out.null()
+					continue
+				}
+				if front {
+					out.idx = append(out.idx, base+int64(i))
+				}
+				for s, e := offs(i); s < e; s++ {
+					out.idx = append(out.idx, s)
+				}
+				if !front {
+					out.idx = append(out.idx, base+int64(i))
+				}
+				out.commit()
+			}
+			return out.finish(res, all)
+		}
+		k, err := castArgs(k, argTypes(args), []types.DataType{types.ArrayOf(et), et})
+		return res, k, err
+	}
 }

@@ -97,6 +97,8 @@ func TestArraySetsAndSort(t *testing.T) {
 		{"ARRAY_EXCEPT", []btArg{btCol(tArrI, i32(1, 2, 2, 3, nil), nil), btCol(tArrI, i32(3), i32())}, []any{i32(1, 2, nil), nil}},
 		{"ARRAY_INTERSECT", []btArg{btCol(tArrI, i32(1, 2, 2, 3)), btCol(tArrI, i32(2, 3, 4))}, []any{i32(2, 3)}},
 		{"ARRAY_SORT", []btArg{btCol(tArrI, i32(3, nil, 1), nil)}, []any{i32(nil, 1, 3), nil}},
+		{"ARRAY_APPEND", []btArg{btCol(tArrI, i32(1, 2), i32(), nil), btCol(tI, 3, nil, 4)}, []any{i32(1, 2, 3), i32(nil), nil}},
+		{"ARRAY_PREPEND", []btArg{btCol(tArrI, i32(1, 2)), btLit(tBI, int64(0))}, []any{[]any{int64(0), int64(1), int64(2)}}},
 		{"ARRAY_SORT", []btArg{btCol(tArrI, i32(3, nil, 1)), btLit(types.Boolean, false)}, []any{i32(3, 1, nil)}},
 		{"ARRAY_SORT", []btArg{btCol(tArrS, []any{"b", nil, "a"}), btLit(types.Boolean, true), btLit(types.Boolean, false)}, []any{[]any{"a", "b", nil}}},
 	})

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/types"
 )
@@ -160,6 +162,9 @@ func bindMatch(name string, compile func(string, rune) (*likeMatcher, error)) fu
 			return types.Null, nil, err
 		}
 		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
+			if sa, ok := a[0].(*array.String); ok && fixed != nil {
+				return matchColumn(sa, fixed, rows), nil
+			}
 			var cached *likeMatcher
 			var cachedP, cachedE string
 			var err error
@@ -218,4 +223,17 @@ func constMatcher(args []expr.Arg, compile func(string, rune) (*likeMatcher, err
 		esc = r
 	}
 	return compile(p, esc)
+}
+
+// matchColumn tests every row of s against a bind-time matcher: the hot
+// path of LIKE with a literal pattern.
+func matchColumn(s *array.String, m *likeMatcher, rows int) arrow.Array {
+	valid := strictValidity([]arrow.Array{s}, rows)
+	vals := make([]byte, len(valid))
+	for i := 0; i < rows; i++ {
+		if bitutil.BitIsSet(valid, i) && m.match(s.Value(i)) {
+			bitutil.SetBit(vals, i)
+		}
+	}
+	return boolCol(vals, valid, rows)
 }

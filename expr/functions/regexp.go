@@ -16,17 +16,17 @@ import (
 // Regular-expression functions. Flink takes Java regular expressions; Go's
 // RE2 accepts the common subset (no back-references or look-around), and
 // the POSIX-style \p{Alpha} classes Java users write are translated. A
-// pattern that does not compile yields NULL, as Flink's functions log and
-// return NULL.
+// pattern that does not compile yields NULL (FALSE for REGEXP), as Flink's
+// functions log the error and carry on.
 
 func init() {
 	registerAll(
 		&expr.ScalarFunction{Name: "REGEXP", Doc: docOf("String", "REGEXP(string, regex)",
-			"Returns TRUE if any (possibly empty) substring of string matches the Java regular expression regex; NULL if regex is invalid.",
+			"Returns TRUE if any (possibly empty) substring of string matches the Java regular expression regex; FALSE if regex is empty or invalid.",
 			"REGEXP('flink', 'li') → TRUE", "REGEXP('flink', '^li') → FALSE"), Bind: bindRegexp},
 		&expr.ScalarFunction{Name: "REGEXP_REPLACE", Doc: docOf("String", "REGEXP_REPLACE(string, regex, replacement)",
-			"Replaces every substring of string matching regex with replacement, where $1... refer to groups; NULL if regex is invalid.",
-			"REGEXP_REPLACE('foobar', 'oo|ar', '') → 'fb'", "REGEXP_REPLACE('ab12', '([a-z]+)(\\d+)', '$2$1') → '12ab'"), Bind: bindRegexpReplace},
+			"Replaces every substring of string matching regex with the literal replacement (no group references, as in Flink); NULL if regex is invalid.",
+			"REGEXP_REPLACE('foobar', 'oo|ar', '') → 'fb'", "REGEXP_REPLACE('a1b22', '[0-9]+', '#') → 'a#b#'"), Bind: bindRegexpReplace},
 		&expr.ScalarFunction{Name: "REGEXP_EXTRACT", Doc: docOf("String", "REGEXP_EXTRACT(string, regex[, index])",
 			"Returns group index (0, the default, is the whole match) of the first match of regex in string; NULL if there is no match, the group does not exist or regex is invalid.",
 			"REGEXP_EXTRACT('foothebar', 'foo(.*?)(bar)', 2) → 'bar'"), Bind: bindRegexpExtract},
@@ -54,37 +54,6 @@ func javaRegex(p string) string {
 		return p
 	}
 	return javaClasses.Replace(p)
-}
-
-// javaReplacement converts a java.util.regex replacement ($1, ${name},
-// \$ for a literal) to Go's Expand syntax.
-func javaReplacement(r string) string {
-	if !strings.ContainsAny(r, `$\`) {
-		return r
-	}
-	var b strings.Builder
-	for i := 0; i < len(r); i++ {
-		c := r[i]
-		switch {
-		case c == '\\' && i+1 < len(r):
-			i++
-			if r[i] == '$' {
-				b.WriteString("$$")
-			} else {
-				b.WriteByte(r[i])
-			}
-		case c == '$' && i+1 < len(r) && r[i+1] >= '0' && r[i+1] <= '9':
-			j := i + 1
-			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
-				j++
-			}
-			b.WriteString("${" + r[i+1:j] + "}")
-			i = j - 1
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 // regexArg returns a per-call regexp getter for argument j: the bind-time
@@ -115,16 +84,17 @@ func bindRegexp(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	}
 	rx := regexArg(args, 1)
 	k := boolKernel(func(a []arrow.Array) func(int) (bool, bool) {
-		s, re := strAt(a[0]), rx(a)
+		s, re, p := strAt(a[0]), rx(a), strAt(a[1])
 		return func(i int) (bool, bool) {
+			// Flink answers FALSE for an empty or invalid pattern.
 			r := re(i)
-			if r == nil {
-				return false, false
+			if r == nil || p(i) == "" {
+				return false, true
 			}
 			return r.MatchString(s(i)), true
 		}
 	})
-	return types.Boolean.WithNullable(true), k, nil
+	return types.Boolean.WithNullable(argsNullable(args)), k, nil
 }
 
 func bindRegexpReplace(args []expr.Arg) (types.DataType, expr.Kernel, error) {
@@ -134,16 +104,13 @@ func bindRegexpReplace(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	rx := regexArg(args, 1)
 	k := strKernel(false, func(a []arrow.Array) rowFunc {
 		s, re, rep := strAt(a[0]), rx(a), strAt(a[2])
-		lastRep, conv := "", ""
 		return func(i int, dst []byte) ([]byte, bool) {
 			r := re(i)
 			if r == nil {
 				return dst, false
 			}
-			if ri := rep(i); ri != lastRep || conv == "" {
-				lastRep, conv = ri, javaReplacement(ri)
-			}
-			return append(dst, r.ReplaceAllString(s(i), conv)...), true
+			// Flink quotes the replacement: '$' and '\' are literal.
+			return append(dst, r.ReplaceAllLiteralString(s(i), rep(i))...), true
 		}
 	})
 	return types.String.WithNullable(true), k, nil

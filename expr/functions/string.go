@@ -157,7 +157,7 @@ func caseKernel(upper bool) expr.Kernel {
 		}
 		offs := in.ValueOffsets()
 		base := offs[0]
-		src := in.ValueBytes()[base:offs[len(offs)-1]]
+		src := in.ValueBytes() // already the rows' byte range
 		data := make([]byte, len(src))
 		if !asciiCase(data, src, upper) {
 			return slow(ctx, args, rows)

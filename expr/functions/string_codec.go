@@ -325,7 +325,11 @@ func bindStrToMap(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 				continue
 			}
 			mb.Append(true)
-			for _, pair := range pre.Split(s(i), -1) {
+			text := s(i)
+			if text == "" {
+				continue
+			}
+			for _, pair := range pre.Split(text, -1) {
 				kv := kre.Split(pair, 2)
 				kb.Append(kv[0])
 				if len(kv) == 2 {

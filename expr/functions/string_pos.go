@@ -1,7 +1,9 @@
 package functions
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,15 +26,16 @@ func init() {
 		&expr.ScalarFunction{Name: "RIGHT", Doc: docOf("String", "RIGHT(string, length)",
 			"Returns the rightmost length characters of string; an empty string if length is negative.", "RIGHT('Hello', 2) → 'lo'"), Bind: bindLeftRight("RIGHT", false)},
 		&expr.ScalarFunction{Name: "OVERLAY", Doc: docOf("String", "OVERLAY(string PLACING replacement FROM start [FOR length])",
-			"Replaces length characters of string starting at start (1-based) with replacement; length defaults to the length of replacement.",
+			"Replaces length characters of string starting at start (1-based) with replacement; length defaults to the length of replacement, and a start outside the string leaves it unchanged.",
 			"OVERLAY('xxxxxtest' PLACING 'xxxx' FROM 6) → 'xxxxxxxxx'", "OVERLAY('xxxxxtest' PLACING 'xxxx' FROM 6 FOR 2) → 'xxxxxxxxxst'"), Bind: bindOverlay},
 		&expr.ScalarFunction{Name: "POSITION", Doc: docOf("String", "POSITION(needle IN string)",
 			"Returns the 1-based position of the first occurrence of needle in string, or 0 if absent.", "POSITION('lo' IN 'Hello') → 4"), Bind: bindLocate("POSITION", false)},
 		&expr.ScalarFunction{Name: "LOCATE", Doc: docOf("String", "LOCATE(needle, string[, start])",
 			"Returns the 1-based position of the first occurrence of needle in string at or after position start, or 0 if absent.",
 			"LOCATE('l', 'Hello') → 3", "LOCATE('l', 'Hello', 4) → 4"), Bind: bindLocate("LOCATE", false)},
-		&expr.ScalarFunction{Name: "INSTR", Doc: docOf("String", "INSTR(string, needle)",
-			"Returns the 1-based position of the first occurrence of needle in string, or 0 if absent.", "INSTR('Hello', 'lo') → 4"), Bind: bindLocate("INSTR", true)},
+		&expr.ScalarFunction{Name: "INSTR", Doc: docOf("String", "INSTR(string, needle[, start[, nth]])",
+			"Returns the 1-based position of the nth (default 1) occurrence of needle in string searching from position start (default 1; negative searches backwards from the end), or 0 if absent.",
+			"INSTR('Hello', 'lo') → 4", "INSTR('abcabc', 'b', -1) → 5", "INSTR('abcabc', 'b', 1, 2) → 5"), Bind: bindInstr},
 		&expr.ScalarFunction{Name: "REPLACE", Doc: docOf("String", "REPLACE(string, search, replacement)",
 			"Replaces every non-overlapping occurrence of search in string with replacement.", "REPLACE('hello world', 'world', 'flink') → 'hello flink'"),
 			Bind: bindStrN("REPLACE", "REPLACE(STRING, STRING, STRING)", func(dst []byte, s []string) ([]byte, bool) {
@@ -53,7 +56,7 @@ func init() {
 		&expr.ScalarFunction{Name: "ASCII", Doc: docOf("String", "ASCII(string)",
 			"Returns the numeric code of the first character of string; 0 for an empty string.", "ASCII('abc') → 97"), Bind: bindASCII},
 		&expr.ScalarFunction{Name: "CHR", Doc: docOf("String", "CHR(n)",
-			"Returns the character whose code is n (taken modulo 255 when larger than 255); NULL if n is negative.", "CHR(97) → 'a'"), Bind: bindChr},
+			"Returns the character whose code is the low byte of n (n modulo 256); an empty string if n is negative.", "CHR(97) → 'a'", "CHR(353) → 'a'"), Bind: bindChr},
 		&expr.ScalarFunction{Name: "ELT", Doc: docOf("String", "ELT(index, expr1, expr2, ...)",
 			"Returns the index-th (1-based) expression; NULL if index is NULL or out of range.", "ELT(2, 'a', 'b', 'c') → 'b'"), Bind: bindElt},
 	)
@@ -159,12 +162,15 @@ func bindOverlay(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			if n != nil {
 				l = n(i)
 			}
-			p = max(p, 1)
-			cut := runeOff(v, int(min(p-1, int64(len(v)))))
+			chars := int64(utf8.RuneCountInString(v))
+			if p <= 0 || p > chars {
+				return append(dst, v...), true
+			}
+			cut := runeOff(v, int(p-1))
 			dst = append(dst, v[:cut]...)
 			dst = append(dst, rep...)
-			tail := v[cut:]
-			if l < int64(len(tail)) && l >= 0 {
+			if l > 0 && p+l <= chars {
+				tail := v[cut:]
 				dst = append(dst, tail[runeOff(tail, int(l)):]...)
 			}
 			return dst, true
@@ -288,23 +294,30 @@ func bindSplitIndex(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		s, d, n := strAt(a[0]), strAt(a[1]), intAt(a[2])
 		return func(i int, dst []byte) ([]byte, bool) {
 			v, delim, idx := s(i), d(i), n(i)
-			if idx < 0 {
+			if idx < 0 || v == "" {
 				return dst, false
 			}
-			if delim == "" {
-				if idx == 0 && v != "" {
-					return append(dst, v...), true
+			// An empty delimiter splits at every white-space character,
+			// as commons-lang's splitByWholeSeparatorPreserveAllTokens.
+			next := func(v string) (int, int) {
+				if delim == "" {
+					j := strings.IndexFunc(v, unicode.IsSpace)
+					if j < 0 {
+						return -1, 0
+					}
+					_, w := utf8.DecodeRuneInString(v[j:])
+					return j, w
 				}
-				return dst, false
+				return strings.Index(v, delim), len(delim)
 			}
 			for ; idx > 0; idx-- {
-				j := strings.Index(v, delim)
+				j, w := next(v)
 				if j < 0 {
 					return dst, false
 				}
-				v = v[j+len(delim):]
+				v = v[j+w:]
 			}
-			if j := strings.Index(v, delim); j >= 0 {
+			if j, _ := next(v); j >= 0 {
 				v = v[:j]
 			}
 			return append(dst, v...), true
@@ -340,15 +353,12 @@ func bindChr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		return func(i int, dst []byte) ([]byte, bool) {
 			c := n(i)
 			if c < 0 {
-				return dst, false
+				return dst, true
 			}
-			if c > 255 {
-				c %= 255
-			}
-			return utf8.AppendRune(dst, rune(c)), true
+			return utf8.AppendRune(dst, rune(c&0xFF)), true
 		}
 	})
-	return types.String.WithNullable(true), k, nil
+	return types.String.WithNullable(argsNullable(args)), k, nil
 }
 
 func bindElt(args []expr.Arg) (types.DataType, expr.Kernel, error) {
@@ -391,4 +401,72 @@ func bindElt(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		t = types.Bytes
 	}
 	return t, k, nil
+}
+
+// charIndex returns the 0-based character index of the first needle in h
+// at or after character from, or -1.
+func charIndex(h, needle string, from int64) int64 {
+	if from < 0 {
+		from = 0
+	}
+	off := runeOff(h, int(min(from, int64(len(h)))))
+	j := strings.Index(h[off:], needle)
+	if j < 0 || (off == len(h) && from > int64(utf8.RuneCountInString(h))) {
+		return -1
+	}
+	return from + int64(utf8.RuneCountInString(h[off:off+j]))
+}
+
+// instrPos implements Flink's INSTR; start < 0 searches the reversed strings.
+func instrPos(str, sub string, start, nth int64) int64 {
+	switch {
+	case start == 0:
+		return 0
+	case start > 0:
+		var index int64
+		for k := int64(0); k < nth; k++ {
+			index = charIndex(str, sub, start-1) + 1
+			if index == 0 {
+				return 0
+			}
+			start = index + 1
+		}
+		return index
+	}
+	var rs, rsub []byte
+	rs, rsub = reverseStr(rs, str), reverseStr(rsub, sub)
+	pos := instrPos(string(rs), string(rsub), -start, nth)
+	if pos == 0 {
+		return 0
+	}
+	return int64(utf8.RuneCountInString(str)) + 2 - pos - int64(utf8.RuneCountInString(sub))
+}
+
+func bindInstr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
+	if err := checkSig("INSTR", "INSTR(STRING, STRING[, INT[, INT]])", args, 2, 4, isStrArg, isStrArg, isIntArg, isIntArg); err != nil {
+		return types.Null, nil, err
+	}
+	k := func(ctx *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
+		var bad error
+		out, _ := numKernel(arrow.PrimitiveTypes.Int32, func(a []arrow.Array) func(int) (int32, bool) {
+			s, sub := strAt(a[0]), strAt(a[1])
+			start, nth := func(int) int64 { return 1 }, func(int) int64 { return 1 }
+			if len(a) > 2 {
+				start = intAt(a[2])
+			}
+			if len(a) > 3 {
+				nth = intAt(a[3])
+			}
+			return func(i int) (int32, bool) {
+				n := nth(i)
+				if n <= 0 {
+					bad = fmt.Errorf("INSTR: nth appearance must be positive, got %d", n)
+					return 0, false
+				}
+				return int32(instrPos(s(i), sub(i), start(i), n)), true
+			}
+		})(ctx, a, rows)
+		return out, bad
+	}
+	return types.Int.WithNullable(argsNullable(args)), k, nil
 }

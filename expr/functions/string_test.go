@@ -46,6 +46,7 @@ func TestStringPositions(t *testing.T) {
 		{"RIGHT", []btArg{btCol(tS, "Hello", "Hello", "hé"), btCol(tI, 2, -1, 9)}, []any{"lo", "", "hé"}},
 		{"OVERLAY", []btArg{btCol(tS, "xxxxxtest"), btLit(tS, "xxxx"), btLit(tI, int32(6))}, []any{"xxxxxxxxx"}},
 		{"OVERLAY", []btArg{btCol(tS, "xxxxxtest"), btLit(tS, "xxxx"), btLit(tI, int32(6)), btLit(tI, int32(2))}, []any{"xxxxxxxxxst"}},
+		{"OVERLAY", []btArg{btCol(tS, "abc", "abc", "abc"), btLit(tS, "X"), btCol(tI, 0, 4, 2), btLit(tI, int32(0))}, []any{"abc", "abc", "aX"}},
 		{"POSITION", []btArg{btLit(tS, "lo"), btCol(tS, "Hello", "abc", nil, "héllo")}, []any{int32(4), int32(0), nil, int32(4)}},
 		{"LOCATE", []btArg{btLit(tS, "l"), btCol(tS, "Hello", "Hello", "Hello"), btCol(tI, 1, 4, 0)}, []any{int32(3), int32(4), int32(0)}},
 		{"INSTR", []btArg{btCol(tS, "Hello"), btLit(tS, "lo")}, []any{int32(4)}},
@@ -53,9 +54,12 @@ func TestStringPositions(t *testing.T) {
 		{"LPAD", []btArg{btCol(tS, "hi", "hi", "hi", "hi"), btCol(tI, 4, 1, -1, 5), btCol(tS, "??", "??", "?", "")}, []any{"??hi", "h", nil, nil}},
 		{"RPAD", []btArg{btCol(tS, "hi", "hi"), btCol(tI, 5, 0), btLit(tS, "ab")}, []any{"hiaba", ""}},
 		{"REPEAT", []btArg{btCol(tS, "ab", "ab", nil), btCol(tI, 3, -1, 2)}, []any{"ababab", "", nil}},
-		{"SPLIT_INDEX", []btArg{btCol(tS, "a,b,c", "a,b,c", "a,b,c", "a,b,c"), btLit(tS, ","), btCol(tI, 0, 2, 3, -1)}, []any{"a", "c", nil, nil}},
+		{"SPLIT_INDEX", []btArg{btCol(tS, "a,b,c", "a,b,c", "a,b,c", "a,b,c", "", "a,,b"), btLit(tS, ","), btCol(tI, 0, 2, 3, -1, 0, 1)}, []any{"a", "c", nil, nil, nil, ""}},
+		{"SPLIT_INDEX", []btArg{btCol(tS, "a b  c"), btLit(tS, ""), btCol(tI, 3)}, []any{"c"}},
 		{"ASCII", []btArg{btCol(tS, "abc", "", nil)}, []any{int32(97), int32(0), nil}},
-		{"CHR", []btArg{btCol(tI, 97, -1, 353)}, []any{"a", nil, "b"}},
+		{"CHR", []btArg{btCol(tI, 97, -1, 353, nil)}, []any{"a", "", "a", nil}},
+		{"INSTR", []btArg{btCol(tS, "abcabc", "abcabc", "abcabc", "abcabc", "abcabc"), btLit(tS, "b"), btCol(tI, 1, -1, 0, 3, -3), btCol(tI, 2, 1, 1, 1, 2)},
+			[]any{int32(5), int32(5), int32(0), int32(5), int32(0)}},
 		{"ELT", []btArg{btCol(tI, 2, 4, nil), btLit(tS, "a"), btLit(tS, "b"), btLit(tS, "c")}, []any{"b", nil, nil}},
 	})
 }
@@ -71,7 +75,7 @@ func TestStringCodecs(t *testing.T) {
 		{"PARSE_URL", []btArg{btLit(tS, "http://facebook.com/path1/p.php?k1=v1&k2=v2#Ref1"), btCol(tS, "HOST", "PATH", "QUERY", "REF", "PROTOCOL", "FILE", "USERINFO")},
 			[]any{"facebook.com", "/path1/p.php", "k1=v1&k2=v2", "Ref1", "http", "/path1/p.php?k1=v1&k2=v2", nil}},
 		{"PARSE_URL", []btArg{btLit(tS, "http://facebook.com/p.php?k1=v1&k2=v2"), btLit(tS, "QUERY"), btCol(tS, "k2", "k3")}, []any{"v2", nil}},
-		{"STR_TO_MAP", []btArg{btCol(tS, "a=1,b=2,c", nil)}, []any{[]types.MapEntry{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: nil}}, nil}},
+		{"STR_TO_MAP", []btArg{btCol(tS, "a=1,b=2,c", nil, "")}, []any{[]types.MapEntry{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: nil}}, nil, []types.MapEntry{}}},
 		{"STR_TO_MAP", []btArg{btCol(tS, "a:1;b:2"), btLit(tS, ";"), btLit(tS, ":")}, []any{[]types.MapEntry{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}}},
 	})
 	_, got, err := btEval(nil, "UUID", nil, 3)
@@ -101,8 +105,8 @@ func TestLikeAndRegexp(t *testing.T) {
 		{"LIKE", []btArg{btCol(tS, "abc", "abc", "abc", nil), btCol(tS, "a%", "_b_", "b%", "%")}, []any{true, true, false, nil}},
 		{"SIMILAR", []btArg{btCol(tS, "abc", "cab", "b"), btLit(tS, "(a|b)%")}, []any{true, false, true}},
 		{"REGEXP", []btArg{btCol(tS, "flink", "flink", nil), btCol(tS, "li", "^li", "x")}, []any{true, false, nil}},
-		{"REGEXP", []btArg{btCol(tS, "x"), btLit(tS, "(")}, []any{nil}},
-		{"REGEXP_REPLACE", []btArg{btCol(tS, "foobar", "ab12"), btCol(tS, "oo|ar", "([a-z]+)(\\d+)"), btCol(tS, "", "$2$1")}, []any{"fb", "12ab"}},
+		{"REGEXP", []btArg{btCol(tS, "x", "x"), btCol(tS, "(", "")}, []any{false, false}},
+		{"REGEXP_REPLACE", []btArg{btCol(tS, "foobar", "ab12", "a1b22"), btCol(tS, "oo|ar", "([a-z]+)(\\d+)", "[0-9]+"), btCol(tS, "", "$2$1", "#")}, []any{"fb", "$2$1", "a#b#"}},
 		{"REGEXP_EXTRACT", []btArg{btCol(tS, "foothebar", "foothebar", "foothebar", "x"), btLit(tS, "foo(.*?)(bar)"), btCol(tI, 2, 0, 3, 1)}, []any{"bar", "foothebar", nil, nil}},
 		{"REGEXP_EXTRACT", []btArg{btCol(tS, "abc123"), btLit(tS, "\\p{Digit}+")}, []any{"123"}},
 		{"REGEXP_COUNT", []btArg{btCol(tS, "ababc"), btLit(tS, "ab")}, []any{int32(2)}},

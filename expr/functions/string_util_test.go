@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/types"
 )
@@ -143,4 +144,63 @@ func btConv(v any, t types.DataType) any {
 		return float64(n)
 	}
 	return int64(n)
+}
+
+// TestSlicedInputs runs kernels over arrays with a non-zero offset, as
+// operators produce when they slice batches.
+func TestSlicedInputs(t *testing.T) {
+	bind := func(fn string, ts ...types.DataType) expr.Kernel {
+		args := make([]expr.Arg, len(ts))
+		for i, ty := range ts {
+			args[i] = expr.Arg{Type: ty}
+		}
+		_, k, err := expr.Builtins.Scalar(fn).Bind(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	build := func(ty types.DataType, vals ...any) arrow.Array {
+		b := types.NewBuilder(ty)
+		for _, v := range vals {
+			types.Append(b, v)
+		}
+		full := b.NewArray()
+		return array.NewSlice(full, 1, int64(full.Len()))
+	}
+	ctx := expr.NewContext(nil)
+	check := func(fn string, out arrow.Array, err error, want ...any) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", fn, err)
+		}
+		got := make([]any, out.Len())
+		for i := range got {
+			got[i] = types.Value(out, i)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s over a slice = %#v, want %#v", fn, got, want)
+		}
+	}
+	s := build(types.String, "skip", "ab", nil, "cd")
+	out, err := bind("UPPER", types.String)(ctx, []arrow.Array{s}, 3)
+	check("UPPER", out, err, "AB", nil, "CD")
+	out, err = bind("CHAR_LENGTH", types.String)(ctx, []arrow.Array{s}, 3)
+	check("CHAR_LENGTH", out, err, int32(2), nil, int32(2))
+	arr := build(types.ArrayOf(types.Int), []any{int32(9)}, []any{int32(1), int32(2)}, nil, []any{int32(3)})
+	out, err = bind("ARRAY_REVERSE", types.ArrayOf(types.Int))(ctx, []arrow.Array{arr}, 3)
+	check("ARRAY_REVERSE", out, err, []any{int32(2), int32(1)}, nil, []any{int32(3)})
+	out, err = bind("CARDINALITY", types.ArrayOf(types.Int))(ctx, []arrow.Array{arr}, 3)
+	check("CARDINALITY", out, err, int32(2), nil, int32(1))
+	m := build(types.MapOf(types.String, types.Int), []types.MapEntry{{Key: "z", Value: int32(0)}}, []types.MapEntry{{Key: "a", Value: int32(1)}}, nil)
+	out, err = bind("MAP_KEYS", types.MapOf(types.String, types.Int))(ctx, []arrow.Array{m}, 2)
+	check("MAP_KEYS", out, err, []any{"a"}, nil)
+	row := build(types.RowOf(types.Field{Name: "a", Type: types.Int}), []any{int32(7)}, []any{int32(8)}, nil)
+	rt := types.RowOf(types.Field{Name: "a", Type: types.Int})
+	_, fk, err := expr.Builtins.Scalar("FIELD").Bind([]expr.Arg{{Type: rt}, {Type: types.String, IsConst: true, Const: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = fk(ctx, []arrow.Array{row, expr.Repeat("a", types.String, 2)}, 2)
+	check("FIELD", out, err, int32(8), nil)
 }

@@ -71,6 +71,10 @@ func bindExtractUnit(name, unit string, t types.DataType) (types.DataType, expr.
 		v := a[len(a)-1]
 		return numKernelCtx(arrow.PrimitiveTypes.Int64, func(ctx *expr.Context, _ []arrow.Array) func(int) (int64, bool) {
 			wall := wallAt(v, sessionLoc(ctx))
+			if ts, ok := v.(*array.Timestamp); ok && unit == "EPOCH" {
+				// EPOCH counts from the instant, whatever the session zone.
+				return func(i int) (int64, bool) { return divFloor(int64(ts.Value(i)), microsPerSec), true }
+			}
 			return func(i int) (int64, bool) { return extractWall(unit, wall(i)) }
 		})(ctx, a[len(a)-1:], rows)
 	}

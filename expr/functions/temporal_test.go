@@ -82,6 +82,8 @@ func TestTemporalFormatAndParse(t *testing.T) {
 		{"UNIX_TIMESTAMP", []btArg{btCol(tS, "1970-01-01 08:00:01")}, []any{int64(1)}},
 		{"FROM_UNIXTIME", []btArg{btCol(tBI, 44), btLit(tS, "yyyy-MM-dd HH:mm:ss Z")}, []any{"1970-01-01 08:00:44 +0800"}},
 		{"HOUR", []btArg{btCol(tLTZ, btTS("2024-03-05 20:02:03"))}, []any{int64(4)}},
+		{"EXTRACT", []btArg{btLit(tS, "EPOCH"), btCol(tLTZ, btTS("1970-01-01 00:00:10"))}, []any{int64(10)}},
+		{"EXTRACT", []btArg{btLit(tS, "DAY"), btCol(tLTZ, btTS("1970-01-01 20:00:00"))}, []any{int64(2)}},
 	})
 	btBindErr(t, "DATE_FORMAT", tTS, types.Int)
 	if _, _, err := btEval(nil, "DATE_FORMAT", []btArg{btCol(tTS, ts), btLit(tS, "yyyy-bb")}, 1); err == nil {

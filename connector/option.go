@@ -76,7 +76,11 @@ func Validate(table string, opts map[string]string, specs []Option) error {
 				keys = append(keys, s.Key)
 			}
 			sort.Strings(keys)
-			return &ValidationError{table, fmt.Sprintf("unsupported option '%s'.\n\nSupported options:\n\n%s", key, strings.Join(keys, "\n"))}
+			hint := ""
+			if c := closestKey(key, keys); c != "" {
+				hint = fmt.Sprintf(" Did you mean '%s'?", c)
+			}
+			return &ValidationError{table, fmt.Sprintf("unsupported option '%s'.%s\n\nSupported options:\n\n%s", key, hint, strings.Join(keys, "\n"))}
 		}
 		if err := checkValue(*spec, val); err != nil {
 			return &ValidationError{table, fmt.Sprintf("invalid value for option '%s': %v", key, err)}
@@ -148,4 +152,37 @@ func ParseDuration(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("could not parse %q as a duration: unknown unit %q", v, unit)
 	}
 	return time.Duration(n) * mult, nil
+}
+
+// closestKey returns the supported key nearest to key by edit distance, if
+// it is near enough to be a likely typo.
+func closestKey(key string, keys []string) string {
+	best, bestD := "", len(key)/2+1
+	for _, k := range keys {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -43,3 +43,10 @@ func TestMarkdown(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateSuggestsClosestKey(t *testing.T) {
+	err := Validate("t", map[string]string{"rows-per-sec": "1"}, []Option{{Key: "rows-per-second", Type: TypeInt}, {Key: "number-of-rows", Type: TypeInt}})
+	if err == nil || !strings.Contains(err.Error(), "Did you mean 'rows-per-second'?") {
+		t.Fatalf("got %v", err)
+	}
+}

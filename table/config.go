@@ -102,7 +102,7 @@ var knownOptions = map[string]option{
 	KeyMiniBatchLatency: {constDef("0 ms"), durationCheck},
 	KeyDMLSync:          {constDef("false"), boolCheck},
 	KeyPipelineName:     {nil, nil},
-	KeyResultMode:       {constDef("table"), enumCheck("table", "tableau", "changelog")},
+	KeyResultMode:       {constDef("tableau"), enumCheck("table", "tableau", "changelog")},
 	KeyMaxParallelism:   {constDef("128"), intCheck(1)},
 	KeyBatchSize:        {constDef("1024"), intCheck(1)},
 	KeyResourceParallel: {constDef("-1"), intCheck(-1)},

@@ -34,8 +34,8 @@ type NumberLit struct {
 	Text string
 }
 
-// StringLit is a character string literal with quotes removed and ''
-// escapes (and U&'..' escapes) resolved.
+// StringLit is a character string literal with the quotes removed, doubled
+// quotes collapsed and U&'..' escapes resolved.
 type StringLit struct {
 	Pos   Pos
 	Value string
@@ -371,10 +371,12 @@ type DescriptorExpr struct {
 	Columns []*Ident
 }
 
-// TableArg is `TABLE name` as a table-valued function argument.
+// TableArg is `TABLE name [PARTITION BY cols]` as a table-valued function
+// argument (PARTITION BY is used by the SESSION window TVF).
 type TableArg struct {
-	Pos  Pos
-	Name *ObjectName
+	Pos         Pos
+	Name        *ObjectName
+	PartitionBy []Expr
 }
 
 // NamedArg is `name => value` as a function argument.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spry-engine/spry/runtime"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -196,4 +197,14 @@ func valueRows(s *types.Schema, rows [][]any) *Result {
 		bb.Add(types.Insert, r)
 	}
 	return &Result{Kind: ResultRows, Schema: s, Bounded: true, src: &staticStream{batches: []*types.Batch{bb.Build()}}}
+}
+
+// Progress returns the row counters of the statement's running job, one
+// per vertex in graph order, or nil when the result has no job. Front ends
+// poll it to show progress on long bounded jobs.
+func (r *Result) Progress() []*runtime.VertexProgress {
+	if js, ok := r.src.(*jobStream); ok && js.job != nil {
+		return js.job.Progress()
+	}
+	return nil
 }

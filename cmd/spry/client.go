@@ -78,7 +78,10 @@ func (c *client) show(ctx context.Context, stmt string, r *table.Result) error {
 			fmt.Fprintf(c.out, "[INFO] SQL update statement has been successfully submitted to the cluster:\nJob ID: %s\n", r.JobID)
 			return nil
 		}
-		if err := r.Wait(); err != nil {
+		stop := startProgress(c.errOut, r)
+		err := r.Wait()
+		stop()
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "[INFO] Complete execution of the SQL update statement (job %s).\n", r.JobID)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 func newSQLCommand() *cobra.Command {
 	var (
 		file, stmt, mode string
+		cpuprofile       string
 		parallelism      int
 		defines          []string
 	)
@@ -54,6 +56,17 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 				}
 				cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
 			}
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return &exitError{2, err}
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return &exitError{2, err}
+				}
+				defer pprof.StopCPUProfile()
+			}
 			env := table.NewEnvironment(table.Settings{Batch: mode == "batch", Parallelism: parallelism, Config: cfg})
 			c := &client{env: env, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -77,5 +90,8 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 	cmd.Flags().StringVar(&mode, "mode", "", "runtime mode: streaming (default, as Flink) or batch")
 	cmd.Flags().IntVarP(&parallelism, "parallelism", "p", 0, fmt.Sprintf("parallelism.default (default: the number of cores, %d)", runtime.NumCPU()))
 	cmd.Flags().StringArrayVarP(&defines, "define", "D", nil, "set a configuration option, key=value (repeatable)")
+	// Hidden: for profiling the engine (go tool pprof), not a user feature.
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }

@@ -33,10 +33,10 @@ const (
 type DataType struct {
 	Kind     Kind
 	NotNull  bool
-	Length   int      // CHAR, VARCHAR, BINARY, VARBINARY
-	Prec     int      // DECIMAL precision, TIME/TIMESTAMP fractional precision, interval second precision
-	Scale    int      // DECIMAL scale
-	TimeAttr TimeAttr // TIMESTAMP / TIMESTAMP_LTZ only
+	Length   int       // CHAR, VARCHAR, BINARY, VARBINARY
+	Prec     int       // DECIMAL precision, TIME/TIMESTAMP fractional precision, interval second precision
+	Scale    int       // DECIMAL scale
+	TimeAttr TimeAttr  // TIMESTAMP / TIMESTAMP_LTZ only
 	Elem     *DataType // ARRAY and MULTISET element, MAP key
 	Value    *DataType // MAP value
 	Fields   []Field   // ROW fields

@@ -12,6 +12,7 @@ package connector
 import (
 	"context"
 
+	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -23,6 +24,21 @@ type Table struct {
 	Schema     *types.Schema
 	PrimaryKey []int
 	Options    map[string]string
+	// Projection, when set on a source's table, lists the columns of
+	// Schema (by index, in output order) the source must emit: the
+	// planner pushed a projection into a factory with SupportsProjection.
+	// Schema stays the full physical schema so positional formats (CSV)
+	// can still find the columns.
+	Projection []int
+	// Filters, when set on a source's table, are conditions (over the
+	// columns the source emits) the source must apply: the planner pushed
+	// them into a factory whose SupportsFilterPushDown accepted them, and
+	// evaluates them nowhere else.
+	Filters []expr.Expr
+	// Overwrite is set on a sink's table for INSERT OVERWRITE (batch
+	// only): the sink replaces the table's existing data when the job
+	// finishes instead of adding to it.
+	Overwrite bool
 }
 
 // Task identifies one parallel instance of a source or sink.
@@ -78,4 +94,13 @@ type Factory struct {
 	// SourceParallelism, if set, caps the source's parallelism (e.g. 1 for
 	// a single file).
 	SourceParallelism func(opts map[string]string) int
+	// SupportsProjection says the source honours Table.Projection, reading
+	// and emitting only those columns (Flink's
+	// SupportsProjectionPushDown).
+	SupportsProjection bool
+	// SupportsFilterPushDown, if set, reports whether the source applies
+	// the condition cond (over the columns it emits) itself, so the
+	// planner may drop it from the plan (Flink's SupportsFilterPushDown).
+	// The planner passes accepted conditions in Table.Filters.
+	SupportsFilterPushDown func(opts map[string]string, cond expr.Expr) bool
 }

@@ -25,6 +25,9 @@ type aggCtx struct {
 	// nameHint names the next aggregate call (the select alias of an item
 	// that is just that call).
 	nameHint string
+	// scalars are uncorrelated scalar subqueries used above the GROUP BY,
+	// joined onto the aggregate's output (see aggScalar).
+	scalars []Node
 }
 
 // aggregateBlock binds a SELECT with GROUP BY, HAVING or aggregate calls.
@@ -75,6 +78,7 @@ type lazyAgg struct {
 	a      *aggCtx
 	having expr.Expr
 	built  Node
+	width  int // columns of the aggregate, before joined scalar subqueries
 }
 
 func (l *lazyAgg) Schema() *types.Schema  { return l.node().Schema() }
@@ -85,11 +89,29 @@ func (l *lazyAgg) String() string         { return "LazyAggregate" }
 func (l *lazyAgg) node() Node {
 	if l.built == nil {
 		l.built = l.a.build()
+		l.width = len(l.built.Schema().Fields)
+		for _, s := range l.a.scalars {
+			l.built = &Join{Left: l.built, Right: s, Type: JoinLeft}
+		}
 		if l.having != nil {
-			l.built = &Filter{Input: l.built, Cond: l.having}
+			l.built = &Filter{Input: l.built, Cond: l.resolve(l.having)}
 		}
 	}
 	return l.built
+}
+
+// resolve turns references to scalar subqueries into columns of the joins
+// above the aggregate.
+func (l *lazyAgg) resolve(e expr.Expr) expr.Expr {
+	if len(l.a.scalars) == 0 {
+		return e
+	}
+	return RewriteExpr(e, func(x expr.Expr) expr.Expr {
+		if s, ok := x.(*aggScalarRef); ok {
+			return &expr.ColumnRef{Index: l.width + s.K, Name: "$SCALAR_QUERY", T: s.T}
+		}
+		return nil
+	})
 }
 
 // replace rebuilds the tree above the placeholder over the real aggregate.
@@ -105,7 +127,18 @@ func (l *lazyAgg) replace(n Node) Node {
 	for i, c := range in {
 		out[i] = l.replace(c)
 	}
-	return n.WithInputs(out)
+	n = n.WithInputs(out)
+	switch x := n.(type) {
+	case *Project:
+		exprs := make([]expr.Expr, len(x.Exprs))
+		for i, e := range x.Exprs {
+			exprs[i] = l.resolve(e)
+		}
+		x.Exprs = exprs
+	case *Filter:
+		x.Cond = l.resolve(x.Cond)
+	}
+	return n
 }
 
 // groupBy binds the GROUP BY list into keys and grouping sets.
@@ -289,7 +322,7 @@ func (b *Binder) aggExpr(e sql.Expr, sc *scope) (expr.Expr, error) {
 		}
 		return nil, errorf(e.Pos, ErrGrouping, "Expression '%s' is not being grouped", strings.Join(e.Parts, "."))
 	case *sql.SubqueryExpr:
-		return nil, errorf(e.Pos, ErrUnsupported, "Scalar subqueries are not supported together with GROUP BY yet")
+		return b.aggScalar(e, sc)
 	}
 	return b.plainExpr(e, sc)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spry-engine/spry/catalog"
 	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/expr/functions"
 	"github.com/spry-engine/spry/sql"
 	"github.com/spry-engine/spry/types"
 )
@@ -115,6 +116,10 @@ func bindArgs(args []expr.Expr) []expr.Arg {
 	out := make([]expr.Arg, len(args))
 	for i, a := range args {
 		out[i].Type = a.Type()
+		// A nested JSON constructor's text is embedded, not quoted.
+		if c, ok := a.(*expr.Call); ok && functions.IsJSONProducer(c.Name) {
+			out[i].JSON = true
+		}
 		if l, ok := a.(*expr.Literal); ok {
 			out[i].IsConst, out[i].Const = true, l.Value
 		}
@@ -259,34 +264,11 @@ func (b *Binder) specialExpr(e sql.Expr, sc *scope) (expr.Expr, error) {
 		}
 		return b.call("OVERLAY", e.Pos, args...)
 	case *sql.JSONValueExpr:
-		args, err := b.exprs([]sql.Expr{e.X, e.Path}, sc)
-		if err != nil {
-			return nil, err
-		}
-		v, err := b.call("JSON_VALUE", e.Pos, args...)
-		if err != nil || e.Returning == nil {
-			return v, err
-		}
-		t, err := ConvertType(e.Returning)
-		if err != nil {
-			return nil, err
-		}
-		return b.cast(v, t, false, e.Pos)
+		return b.bindJSONValue(e, sc)
 	case *sql.JSONQueryExpr:
-		args, err := b.exprs([]sql.Expr{e.X, e.Path}, sc)
-		if err != nil {
-			return nil, err
-		}
-		if e.Wrapper != "" {
-			args = append(args, stringLiteral(strings.Fields(strings.TrimPrefix(e.Wrapper, "WITH "))[0]))
-		}
-		return b.call("JSON_QUERY", e.Pos, args...)
+		return b.bindJSONQuery(e, sc)
 	case *sql.JSONExistsExpr:
-		args, err := b.exprs([]sql.Expr{e.X, e.Path}, sc)
-		if err != nil {
-			return nil, err
-		}
-		return b.call("JSON_EXISTS", e.Pos, args...)
+		return b.bindJSONExists(e, sc)
 	case *sql.JSONObjectExpr:
 		onNull := e.OnNull
 		if onNull == "" {

@@ -17,10 +17,8 @@ import (
 //     condition is x = y OR x IS NULL OR y IS NULL, so a NULL on either
 //     side rejects the row whenever the subquery returns rows (that makes
 //     it a non-equi join when either side is nullable).
-//   - An uncorrelated scalar subquery becomes a LEFT join with the
-//     subquery wrapped in a SINGLE_VALUE aggregate (which fails when it
-//     returns more than one row). Correlated scalar subqueries and
-//     subqueries outside WHERE/SELECT are not supported yet.
+//   - (a, b) [NOT] IN (SELECT x, y ...) compares column by column.
+//   - Scalar subqueries are in bind_scalar.go.
 
 // subqueryConjunct handles one WHERE conjunct when it is an IN/EXISTS
 // subquery, joining it onto sc.rel; it reports whether it did.
@@ -43,12 +41,21 @@ func (b *Binder) subqueryConjunct(c sql.Expr, sc *scope) (bool, error) {
 }
 
 func (b *Binder) semiJoin(sc *scope, q *sql.Query, lhs sql.Expr, anti bool, pos sql.Pos) error {
-	var x expr.Expr
+	// The IN operand: one expression, or a row (a, b) compared column by
+	// column with a subquery of as many columns.
+	var xs []expr.Expr
 	if lhs != nil {
-		var err error
+		parts := []sql.Expr{lhs}
+		if row, ok := lhs.(*sql.RowCtor); ok && len(row.Elems) > 1 {
+			parts = row.Elems
+		}
 		lsc := &scope{rel: sc.rel, outer: sc.outer, noAgg: "WHERE"}
-		if x, err = b.expr(lhs, lsc); err != nil {
-			return err
+		for _, p := range parts {
+			x, err := b.expr(p, lsc)
+			if err != nil {
+				return err
+			}
+			xs = append(xs, x)
 		}
 		sc.rel = lsc.rel
 	}
@@ -67,32 +74,22 @@ func (b *Binder) semiJoin(sc *scope, q *sql.Query, lhs sql.Expr, anti bool, pos 
 	if err != nil {
 		return err
 	}
-	if x != nil {
-		if items != 1 {
-			return errorf(pos, ErrOther, "Subquery in IN must return exactly one column, got %d", items)
+	if xs != nil {
+		if items != len(xs) {
+			if len(xs) == 1 {
+				return errorf(pos, ErrOther, "Subquery in IN must return exactly one column, got %d", items)
+			}
+			return errorf(pos, ErrOther, "Subquery in IN must return %d columns to match the row, got %d", len(xs), items)
 		}
-		y := ShiftColumns(r.ref(0), left)
-		eq, err := b.compare("=", pos, x, y)
-		if err != nil {
-			return err
-		}
-		if anti && (x.Type().Nullable() || y.Type().Nullable()) {
-			xn, err := b.call("IS_NULL", pos, x)
+		eqs := make([]expr.Expr, len(xs))
+		for i, x := range xs {
+			eq, err := b.inEquality(x, ShiftColumns(r.ref(i), left), anti, pos)
 			if err != nil {
 				return err
 			}
-			yn, err := b.call("IS_NULL", pos, y)
-			if err != nil {
-				return err
-			}
-			if eq, err = b.call("OR", pos, eq, xn); err != nil {
-				return err
-			}
-			if eq, err = b.call("OR", pos, eq, yn); err != nil {
-				return err
-			}
+			eqs[i] = eq
 		}
-		conds = append([]expr.Expr{eq}, conds...)
+		conds = append(eqs, conds...)
 	}
 	cond, err := b.and(conds)
 	if err != nil {
@@ -104,6 +101,29 @@ func (b *Binder) semiJoin(sc *scope, q *sql.Query, lhs sql.Expr, anti bool, pos 
 	}
 	sc.rel = &rel{node: &Join{Left: sc.rel.node, Right: r.node, Type: typ, Condition: cond}, cols: sc.rel.cols}
 	return nil
+}
+
+// inEquality is the join condition matching x with the subquery column y.
+// For NOT IN it is x = y OR x IS NULL OR y IS NULL: a row is kept only when
+// no subquery row compares TRUE or UNKNOWN with it (for a row operand,
+// column by column: one FALSE column clears the subquery row).
+func (b *Binder) inEquality(x, y expr.Expr, anti bool, pos sql.Pos) (expr.Expr, error) {
+	eq, err := b.compare("=", pos, x, y)
+	if err != nil || !anti || !(x.Type().Nullable() || y.Type().Nullable()) {
+		return eq, err
+	}
+	xn, err := b.call("IS_NULL", pos, x)
+	if err != nil {
+		return nil, err
+	}
+	yn, err := b.call("IS_NULL", pos, y)
+	if err != nil {
+		return nil, err
+	}
+	if eq, err = b.call("OR", pos, eq, xn); err != nil {
+		return nil, err
+	}
+	return b.call("OR", pos, eq, yn)
 }
 
 // correlated binds a correlated IN/EXISTS subquery: the right side is the
@@ -185,32 +205,4 @@ func decorrelate(e expr.Expr, left int) expr.Expr {
 		}
 		return nil
 	})
-}
-
-// scalarSubquery joins an uncorrelated scalar subquery onto sc.rel and
-// returns a reference to its value.
-func (b *Binder) scalarSubquery(e *sql.SubqueryExpr, sc *scope) (expr.Expr, error) {
-	if sc == nil || sc.rel == nil || sc.noSubquery || sc.agg != nil {
-		return nil, errorf(e.Pos, ErrUnsupported, "scalar subqueries are not supported here")
-	}
-	r, err := b.query(e.Query, nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.cols) != 1 {
-		return nil, errorf(e.Pos, ErrOther, "Scalar subquery must return exactly one column, got %d", len(r.cols))
-	}
-	right := r.node
-	t := r.cols[0].typ.WithNullable(true)
-	if f := b.Functions.Aggregate("SINGLE_VALUE"); f != nil {
-		rt, fac, err := f.Bind([]expr.Arg{{Type: r.cols[0].typ}}, false)
-		if err == nil {
-			right = &Aggregate{Input: right, Calls: []AggCall{{Func: f, Factory: fac, Args: []int{0}, Filter: -1, Type: rt, Name: "$f0"}}}
-			t = rt.WithNullable(true)
-		}
-	}
-	n := &Join{Left: sc.rel.node, Right: right, Type: JoinLeft}
-	cols := append(append([]column(nil), sc.rel.cols...), column{name: "$SCALAR_QUERY", typ: t, usingDup: true})
-	sc.rel = &rel{node: n, cols: cols}
-	return &expr.ColumnRef{Index: len(cols) - 1, Name: "$SCALAR_QUERY", T: t}, nil
 }

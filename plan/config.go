@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/expr"
 )
 
@@ -16,12 +17,27 @@ type Config struct {
 	Streaming bool
 	// AggPhaseStrategy is table.optimizer.agg-phase-strategy.
 	AggPhaseStrategy AggStrategy
+	// MiniBatch is table.exec.mini-batch.enabled: Flink splits streaming
+	// aggregates into local and global phases only with mini-batch.
+	MiniBatch bool
 	// Functions is the scalar registry the optimizer consults for
 	// determinism and to build AND; nil means expr.Builtins.
 	Functions *expr.Registry
 	// CanPushFilter reports whether the connector of scan s evaluates the
 	// condition c itself (filter push-down). nil pushes nothing.
 	CanPushFilter func(s *Scan, c expr.Expr) bool
+}
+
+// ConnectorFilterPushDown is a CanPushFilter that asks the scanned table's
+// connector factory (connector.Factory.SupportsFilterPushDown), so a
+// condition leaves the plan only when the source applies it itself.
+func ConnectorFilterPushDown(s *Scan, c expr.Expr) bool {
+	opts := s.Options
+	if opts == nil && s.Table != nil {
+		opts = s.Table.Options
+	}
+	f, err := connector.Lookup(opts["connector"])
+	return err == nil && f.SupportsFilterPushDown != nil && f.SupportsFilterPushDown(opts, c)
 }
 
 // DefaultConfig is Flink's default: streaming, UTC, AUTO.
@@ -49,6 +65,16 @@ func ConfigFromOptions(opts map[string]string) (Config, error) {
 			c.Streaming = false
 		default:
 			return c, fmt.Errorf("invalid execution.runtime-mode '%s': expected STREAMING or BATCH", v)
+		}
+	}
+	if v, ok := opts["table.exec.mini-batch.enabled"]; ok {
+		switch strings.ToLower(v) {
+		case "true":
+			c.MiniBatch = true
+		case "false":
+			c.MiniBatch = false
+		default:
+			return c, fmt.Errorf("invalid table.exec.mini-batch.enabled '%s': expected true or false", v)
 		}
 	}
 	if v, ok := opts["table.optimizer.agg-phase-strategy"]; ok {

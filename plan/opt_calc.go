@@ -175,9 +175,9 @@ func (SortLimitMerge) Apply(root Node, _ Config) (Node, bool, error) {
 // AggPhaseStrategy applies table.optimizer.agg-phase-strategy: it marks
 // each aggregate ONE_PHASE or TWO_PHASE for physical planning, which does
 // the local/global split. TWO_PHASE needs every call to have mergeable
-// state and no DISTINCT; AUTO chooses TWO_PHASE for batch jobs and
-// ONE_PHASE for streaming ones (Flink splits streaming aggregates only
-// with mini-batch enabled).
+// state and no DISTINCT; AUTO chooses TWO_PHASE. A streaming aggregate is
+// split only with mini-batch enabled, as in Flink, so without it every
+// streaming aggregate is ONE_PHASE.
 type AggPhaseStrategy struct{}
 
 // Name returns the rule's name.
@@ -192,12 +192,9 @@ func (AggPhaseStrategy) Apply(root Node, cfg Config) (Node, bool, error) {
 		}
 		want := cfg.AggPhaseStrategy
 		if want == AggAuto {
-			want = AggOnePhase
-			if !cfg.Streaming {
-				want = AggTwoPhase
-			}
+			want = AggTwoPhase
 		}
-		if want == AggTwoPhase && !splittable(a) {
+		if want == AggTwoPhase && (!splittable(a) || cfg.Streaming && !cfg.MiniBatch) {
 			want = AggOnePhase
 		}
 		c := *a

@@ -35,6 +35,8 @@ func optimizeCase(b *Binder, src string) string {
 					cfg.Streaming = false
 				case "two-phase":
 					cfg.AggPhaseStrategy = AggTwoPhase
+				case "mini-batch":
+					cfg.MiniBatch = true
 				}
 			}
 		}

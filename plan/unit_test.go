@@ -40,6 +40,9 @@ func TestConfigFromOptions(t *testing.T) {
 		{map[string]string{"table.optimizer.agg-phase-strategy": "THREE"}, nil, true},
 		{map[string]string{"execution.runtime-mode": "later"}, nil, true},
 		{map[string]string{"table.local-time-zone": "Mars/Base"}, nil, true},
+		{map[string]string{"table.exec.mini-batch.enabled": "true"}, func(c Config) bool { return c.MiniBatch }, false},
+		{map[string]string{"table.exec.mini-batch.enabled": "FALSE"}, func(c Config) bool { return !c.MiniBatch }, false},
+		{map[string]string{"table.exec.mini-batch.enabled": "maybe"}, nil, true},
 	}
 	for _, tc := range tests {
 		c, err := ConfigFromOptions(tc.opts)

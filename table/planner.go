@@ -35,6 +35,8 @@ func (e *Environment) planConfig() (plan.Config, error) {
 	}
 	cfg.Loc = e.cfg.Location()
 	cfg.Streaming = !e.cfg.IsBatch()
+	cfg.MiniBatch = e.cfg.Bool(KeyMiniBatchEnabled)
+	cfg.CanPushFilter = plan.ConnectorFilterPushDown
 	return cfg, nil
 }
 

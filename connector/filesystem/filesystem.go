@@ -4,7 +4,10 @@
 //
 // The source splits the files among subtasks and is bounded, unless
 // 'source.monitor-interval' is set: then it keeps watching the directory
-// for new files. The sink writes hidden in-progress files and renames them
+// for new files. A bounded source also cuts large files of line-based
+// formats into byte ranges read by different subtasks, as Flink's file
+// splits, so one big file is read on every core (see split.go for how CSV
+// quotes are kept safe). The sink writes hidden in-progress files and renames them
 // to part-<uuid>-<subtask>-<n> when they roll or the job finishes, so
 // readers never see partial files. Partitioned tables are not supported
 // yet (the partition options are accepted and ignored).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,6 +15,12 @@ import (
 	"github.com/spry-engine/spry/format"
 	"github.com/spry-engine/spry/types"
 )
+
+// overwriteStarts maps the table of an INSERT OVERWRITE job, which all its
+// sink subtasks share, to when its first subtask was made: visible files
+// older than that predate the job, while a sibling subtask may already
+// have committed newer ones.
+var overwriteStarts sync.Map // *connector.Table → time.Time
 
 type sink struct {
 	table    *connector.Table
@@ -30,12 +37,20 @@ type sink struct {
 	written int64
 	opened  time.Time
 	buf     []byte
+	// old lists, for INSERT OVERWRITE, the visible files the directory had
+	// before this job wrote any; Finish deletes them.
+	old     []string
+	created time.Time
 }
 
 var _ connector.Sink = (*sink)(nil)
 
 func newSink(t *connector.Table) (connector.Sink, error) {
 	s := &sink{table: t, dir: t.Options[OptPath], id: uuid.NewString()}
+	if t.Overwrite {
+		v, _ := overwriteStarts.LoadOrStore(t, time.Now())
+		s.created = v.(time.Time)
+	}
 	size := defaultRollingFileSize
 	if v, ok := t.Options[OptRollingFileSize]; ok {
 		size = v
@@ -61,7 +76,33 @@ func (s *sink) Open(_ context.Context, task connector.Task) error {
 	if s.enc, err = format.NewEncoder(OptFormat, s.table.Schema, s.table.Options); err != nil {
 		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
-	return os.MkdirAll(s.dir, 0o755)
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	if s.table.Overwrite {
+		return s.listOld()
+	}
+	return nil
+}
+
+// listOld remembers the visible files that predate this job (hidden and
+// in-progress files start with '.' or '_'; files committed since the job
+// started belong to it).
+func (s *sink) listOld() error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("table %s: %w", s.table.Name, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || name[0] == '.' || name[0] == '_' {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(s.created) {
+			s.old = append(s.old, name)
+		}
+	}
+	return nil
 }
 
 func (s *sink) partName() string { return fmt.Sprintf("part-%s-%d-%d", s.id, s.subtask, s.n) }
@@ -124,8 +165,18 @@ func (s *sink) commit() error {
 	return nil
 }
 
-// Finish commits the last part file.
-func (s *sink) Finish(context.Context) error { return s.commit() }
+// Finish commits the last part file. With INSERT OVERWRITE it first
+// removes the files that were there before the job, as Flink's batch
+// overwrite replaces the table's data.
+func (s *sink) Finish(context.Context) error {
+	for _, name := range s.old {
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("table %s: overwriting: %w", s.table.Name, err)
+		}
+	}
+	s.old = nil
+	return s.commit()
+}
 
 // Close drops an uncommitted in-progress file (the job failed or was
 // cancelled).

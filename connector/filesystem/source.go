@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -20,16 +21,17 @@ type source struct {
 	table    *connector.Table
 	task     connector.Task
 	dec      format.Decoder
+	block    blockDecoder // dec, when it decodes whole buffers
 	split    bufio.SplitFunc
+	hazards  []byte        // bytes that may make a newline not end a record
+	lines    bool          // every record is one line: files may be split
 	monitor  time.Duration // 0: bounded
-	pending  []string      // files of this subtask not yet read
+	pending  []split       // splits of this subtask not yet read
 	seen     map[string]bool
 	lastScan time.Time
 
-	file *os.File
-	sc   *bufio.Scanner
-	path string
-	line int
+	rd  *fileReader
+	buf []byte // read buffer, kept across files
 }
 
 var _ connector.Source = (*source)(nil)
@@ -46,6 +48,12 @@ func newSource(t *connector.Table) (connector.Source, error) {
 	return s, nil
 }
 
+// lineHazards is implemented by decoders whose records may span lines
+// (CSV with quotes): it returns the bytes that can make a newline part of
+// a record. Files of such formats are split by byte ranges only as
+// split.go explains.
+type lineHazards interface{ LineHazards() []byte }
+
 // Open builds the decoder and lists this subtask's files.
 func (s *source) Open(_ context.Context, task connector.Task) error {
 	s.task = task
@@ -59,10 +67,18 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 	if s.split, err = format.SplitFunc(OptFormat, s.table.Options); err != nil {
 		return err
 	}
+	s.block, _ = s.dec.(blockDecoder)
+	if f, err := format.Lookup(s.table.Options[OptFormat]); err == nil && f.Split == nil {
+		s.lines = true
+	} else if h, ok := s.dec.(lineHazards); ok {
+		s.lines, s.hazards = true, h.LineHazards()
+	}
 	return s.scan()
 }
 
-// scan adds files not seen before that belong to this subtask.
+// scan adds files not seen before that belong to this subtask. A bounded
+// source splits large files of line formats among all subtasks, so one
+// big file is read in parallel.
 func (s *source) scan() error {
 	s.lastScan = time.Now()
 	files, err := listFiles(s.table.Options[OptPath])
@@ -72,21 +88,35 @@ func (s *source) scan() error {
 		}
 		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
+	p := max(s.task.Parallelism, 1)
 	for _, f := range files {
-		if !s.seen[f] {
-			s.seen[f] = true
-			if owner(f, s.task.Parallelism) == s.task.Subtask {
-				s.pending = append(s.pending, f)
+		if s.seen[f] {
+			continue
+		}
+		s.seen[f] = true
+		splits := []split{{path: f, limit: math.MaxInt64}}
+		if s.monitor == 0 && s.lines && p > 1 {
+			if st, err := os.Stat(f); err == nil {
+				splits = splitFile(f, st.Size(), p)
+			}
+		}
+		first := owner(f, p)
+		for k, sp := range splits {
+			if (first+k)%p == s.task.Subtask {
+				s.pending = append(s.pending, sp)
 			}
 		}
 	}
 	return nil
 }
 
-// Next decodes up to a batch of rows from this subtask's files.
+// Next decodes up to a batch of rows from this subtask's splits.
 func (s *source) Next(ctx context.Context) (*types.Batch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for s.dec.Len() < s.task.BatchSize {
-		if s.sc == nil {
+		if s.rd == nil {
 			if len(s.pending) == 0 {
 				break
 			}
@@ -94,20 +124,12 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 				return nil, err
 			}
 		}
-		if !s.sc.Scan() {
-			err := s.sc.Err()
+		if s.rd.done() {
 			s.closeFile()
-			if err != nil {
-				return nil, fmt.Errorf("table %s: reading %s: %w", s.table.Name, s.path, err)
-			}
 			continue
 		}
-		s.line++
-		if err := s.dec.Decode(s.sc.Bytes()); err != nil {
-			return nil, fmt.Errorf("table %s: %s:%d: %w", s.table.Name, s.path, s.line, err)
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		if err := s.decode(); err != nil {
+			return nil, err
 		}
 	}
 	if s.dec.Len() > 0 {
@@ -117,6 +139,51 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 		return nil, io.EOF
 	}
 	return s.idle(ctx)
+}
+
+// decode decodes records of the open reader until the batch is full or
+// the buffer needs refilling, then refills it.
+func (s *source) decode() error {
+	r := s.rd
+	for s.dec.Len() < s.task.BatchSize {
+		data, stop := r.data()
+		var n int
+		var err error
+		if s.block != nil {
+			if stop <= 0 {
+				return nil
+			}
+			n, err = s.block.DecodeBlock(data, r.eof, stop, s.task.BatchSize)
+			r.consume(n)
+		} else {
+			var rec []byte
+			var ok bool
+			at := r.off
+			rec, ok, err = r.next(s.split)
+			if ok {
+				n = 1
+				if err = s.dec.Decode(rec); err != nil {
+					return readError(s.table.Name, r.sp.path, at, err)
+				}
+			}
+		}
+		if err != nil {
+			return readError(s.table.Name, r.sp.path, r.off, err)
+		}
+		if n == 0 {
+			if r.eof || r.done() {
+				return nil
+			}
+			if err := r.fill(); err != nil {
+				return fmt.Errorf("table %s: reading %s: %w", s.table.Name, r.sp.path, err)
+			}
+			return nil
+		}
+		if r.done() {
+			return nil
+		}
+	}
+	return nil
 }
 
 // idle waits (at most 100 ms) for the next directory scan when
@@ -141,23 +208,22 @@ func (s *source) idle(ctx context.Context) (*types.Batch, error) {
 }
 
 func (s *source) openNext() error {
-	s.path, s.pending = s.pending[0], s.pending[1:]
-	f, err := os.Open(s.path)
+	sp := s.pending[0]
+	s.pending = s.pending[1:]
+	rd, err := openReader(sp, s.hazards, s.buf)
 	if err != nil {
 		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
-	s.file, s.line = f, 0
-	s.sc = bufio.NewScanner(f)
-	s.sc.Buffer(make([]byte, 64<<10), maxRecord)
-	s.sc.Split(s.split)
+	s.rd = rd
 	return nil
 }
 
 func (s *source) closeFile() {
-	if s.file != nil {
-		s.file.Close()
+	if s.rd != nil {
+		s.buf = s.rd.buf
+		s.rd.close()
 	}
-	s.file, s.sc = nil, nil
+	s.rd = nil
 }
 
 // Close closes the open file, if any.

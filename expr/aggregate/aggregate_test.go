@@ -193,6 +193,24 @@ func TestAggregates(t *testing.T) {
 				if got := values(res); !reflect.DeepEqual(got, c.want) {
 					t.Errorf("result = %#v, want %#v", got, c.want)
 				}
+				// AppendResult, where implemented, appends what Result
+				// returns, also for groups never updated.
+				if ap, ok := acc.(interface {
+					AppendResult(*expr.Context, []uint32, array.Builder) error
+				}); ok {
+					b := types.NewBuilder(rt)
+					unseen := append(append([]uint32(nil), gs...), 1000)
+					for range 2 {
+						if err := ap.AppendResult(nil, unseen, b); err != nil {
+							t.Fatal(err)
+						}
+					}
+					want, _ := acc.Result(nil, unseen)
+					w := values(want)
+					if got := values(b.NewArray()); !reflect.DeepEqual(got, append(w, w...)) {
+						t.Errorf("AppendResult = %#v, want %#v twice", got, w)
+					}
+				}
 				// State then Merge into a fresh accumulator gives the same result.
 				st, err := acc.State(gs)
 				if err != nil {

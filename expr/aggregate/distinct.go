@@ -1,7 +1,9 @@
 package aggregate
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -54,6 +56,7 @@ func (f *distinctFactory) InsertOnly() expr.AccumulatorFactory {
 type distinctEntry struct {
 	vals []any
 	n    int64
+	seq  uint64 // order of first sight, so State lists values as they came
 }
 
 type distinctAcc struct {
@@ -63,6 +66,8 @@ type distinctAcc struct {
 	fwd    []uint32
 	fwdRet []bool
 	buf    []byte
+	seq    uint64
+	order  []*distinctEntry // State scratch
 }
 
 func (a *distinctAcc) Update(ctx *expr.Context, groups []uint32, args []arrow.Array, retract []bool) error {
@@ -100,7 +105,8 @@ func (a *distinctAcc) Update(ctx *expr.Context, groups []uint32, args []arrow.Ar
 			for c, col := range args {
 				vals[c] = types.Value(col, i)
 			}
-			e = &distinctEntry{vals: vals}
+			a.seq++
+			e = &distinctEntry{vals: vals, seq: a.seq}
 			m[string(a.buf)] = e
 		}
 		if e.n++; e.n == 1 {
@@ -127,7 +133,15 @@ func (a *distinctAcc) State(groups []uint32) ([]arrow.Array, error) {
 		if int(g) >= len(a.seen) {
 			continue
 		}
+		// Map order is random: list the values in the order they came,
+		// so a restored LISTAGG(DISTINCT) keeps its order.
+		order := a.order[:0]
 		for _, e := range a.seen[g] {
+			order = append(order, e)
+		}
+		slices.SortFunc(order, func(x, y *distinctEntry) int { return cmp.Compare(x.seq, y.seq) })
+		a.order = order
+		for _, e := range order {
 			sb.Append(true)
 			for c, v := range e.vals {
 				types.Append(sb.FieldBuilder(c), v)
@@ -175,7 +189,8 @@ func (a *distinctAcc) Merge(ctx *expr.Context, groups []uint32, state []arrow.Ar
 				for c, col := range fields {
 					vals[c] = types.Value(col, j)
 				}
-				e = &distinctEntry{vals: vals}
+				a.seq++
+				e = &distinctEntry{vals: vals, seq: a.seq}
 				m[string(a.buf)] = e
 			}
 			before := e.n > 0

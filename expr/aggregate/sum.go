@@ -38,10 +38,12 @@ func (f *sumFactory[A]) StateTypes() []types.DataType {
 }
 
 type sumAcc[A number] struct {
-	f       *sumFactory[A]
-	sum     []A
-	cnt     []int64
-	scratch []A
+	f        *sumFactory[A]
+	sum      []A
+	cnt      []int64
+	scratch  []A
+	resVals  []A    // AppendResult scratch
+	resValid []bool // AppendResult scratch
 }
 
 func (a *sumAcc[A]) grow(groups []uint32) {

@@ -53,7 +53,9 @@ func arithBind(name string, op arithOp) func(args []expr.Arg) (types.DataType, e
 				return types.Null, nil, err
 			}
 			k, err = castArgs(k, argTypesOf(args), []types.DataType{a, b})
-			return t.WithNullable(t.Nullable() || anyNullable(a, b)), k, err
+			// Flink types the result NOT NULL when both operands are, even
+			// though DECIMAL overflow yields NULL at run time.
+			return t.WithNullable(anyNullable(a, b)), k, err
 		}
 		t, k, ok := temporalArith(op, a, b)
 		if !ok {
@@ -102,8 +104,11 @@ func numericArith(op arithOp, a, b types.DataType) (types.DataType, expr.Kernel,
 		k := decimalArith(op, a, b, rt)
 		return rt.WithNullable(true), k, nil
 	}
-	if a.Kind == types.KindDecimal || b.Kind == types.KindDecimal {
-		// An integral DECIMAL modulo typed as its integer divisor.
+	approx := a.Kind.IsApprox() || b.Kind.IsApprox()
+	if (a.Kind == types.KindDecimal || b.Kind == types.KindDecimal) && !approx {
+		// An integral DECIMAL modulo typed as its integer divisor. (With a
+		// FLOAT/DOUBLE operand the DECIMAL converts to DOUBLE below instead:
+		// computing in DECIMAL(38, 0) would drop its scale.)
 		wide := types.Decimal(types.MaxDecimalPrecision, 0)
 		k := decimalArith(op, a, b, wide)
 		narrow, err := castKernel(wide, rt, false)

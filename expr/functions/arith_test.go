@@ -31,6 +31,10 @@ func TestArithmetic(t *testing.T) {
 		{fn: "+", args: []tcol{col(types.Decimal(5, 2), "1.25"), col(types.Decimal(4, 1), "2.5")}, want: []string{"3.75"}, typ: "DECIMAL(6, 2)"},
 		{fn: "+", args: []tcol{col(types.Decimal(5, 2), "1.25"), col(i, "2")}, want: []string{"3.25"}, typ: "DECIMAL(13, 2)"},
 		{fn: "-", args: []tcol{col(types.Decimal(5, 2), "1.25"), col(d, "0.25")}, want: []string{"1.0"}, typ: "DOUBLE"},
+		// A DECIMAL mixed with DOUBLE keeps its scale on the way to DOUBLE.
+		{fn: "+", args: []tcol{col(types.Decimal(2, 1), "1.5", "2.5"), col(d, "0.5", "0")}, want: []string{"2.0", "2.5"}, typ: "DOUBLE"},
+		{fn: "*", args: []tcol{col(d, "2"), col(types.Decimal(5, 3), "1.125")}, want: []string{"2.25"}, typ: "DOUBLE"},
+		{fn: "%", args: []tcol{col(types.Decimal(3, 1), "7.5"), col(d, "2")}, want: []string{"1.5"}, typ: "DOUBLE"},
 		{fn: "*", args: []tcol{col(types.Decimal(5, 2), "1.25", "-0.5"), col(types.Decimal(3, 1), "2.0", "0.3")}, want: []string{"2.500", "-0.150"}, typ: "DECIMAL(9, 3)"},
 		{fn: "*", args: []tcol{col(types.Decimal(38, 10), "12345678901234567890.5"), col(types.Decimal(38, 10), "2")}, want: []string{"24691357802469135781.000000"}, typ: "DECIMAL(38, 6)"},
 		{fn: "/", args: []tcol{col(types.Decimal(5, 2), "1.00", "2.00"), col(types.Decimal(5, 2), "3.00", "3.00")}, want: []string{"0.33333333", "0.66666667"}, typ: "DECIMAL(13, 8)"},

@@ -80,7 +80,7 @@ func CanCast(from, to types.DataType) bool {
 // produce: TRY_CAST and casts that turn overflow into NULL (DECIMAL) are
 // nullable.
 func castResultType(from, to types.DataType, try bool) types.DataType {
-	nullable := try || from.Nullable() || (to.Kind == types.KindDecimal && !from.EqualIgnoringNull(to))
+	nullable := try || from.Nullable()
 	return to.WithNullable(nullable)
 }
 

@@ -272,6 +272,11 @@ func bindCardinality(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	if len(args) != 1 || (args[0].Type.Kind != types.KindArray && args[0].Type.Kind != types.KindMap && args[0].Type.Kind != types.KindMultiset) {
 		return types.Null, nil, sigErr("CARDINALITY", args, "CARDINALITY(ARRAY) or CARDINALITY(MAP)")
 	}
+	if args[0].Type.Kind == types.KindMultiset {
+		// A MULTISET is a map element → count: its cardinality counts
+		// every occurrence, not the distinct elements.
+		return types.Int.WithNullable(args[0].Type.Nullable()), numKernel(arrow.PrimitiveTypes.Int32, multisetSize), nil
+	}
 	k := numKernel(arrow.PrimitiveTypes.Int32, func(a []arrow.Array) func(int) (int32, bool) {
 		_, offs := listParts(a[0])
 		return func(i int) (int32, bool) {
@@ -280,6 +285,25 @@ func bindCardinality(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		}
 	})
 	return types.Int.WithNullable(args[0].Type.Nullable()), k, nil
+}
+
+// multisetSize sums the occurrence counts of each row's multiset.
+func multisetSize(a []arrow.Array) func(int) (int32, bool) {
+	m, ok := a[0].(*array.Map)
+	if !ok {
+		return func(int) (int32, bool) { return 0, true }
+	}
+	counts, _ := m.Items().(*array.Int32)
+	return func(i int) (int32, bool) {
+		s, e := m.ValueOffsets(i)
+		var n int32
+		for j := s; j < e; j++ {
+			if counts != nil && counts.IsValid(int(j)) {
+				n += counts.Value(int(j))
+			}
+		}
+		return n, true
+	}
 }
 
 func bindElement(args []expr.Arg) (types.DataType, expr.Kernel, error) {

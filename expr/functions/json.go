@@ -13,20 +13,22 @@ import (
 	"github.com/spry-engine/spry/types"
 )
 
-// JSON query functions. Every one uses Flink's default error handling:
-// NULL ON EMPTY and NULL ON ERROR (FALSE for JSON_EXISTS), so malformed
-// documents, missing paths and strict-mode violations all give NULL.
+// JSON query functions. A path without a 'lax' or 'strict' prefix is
+// strict, as in Flink. The ON EMPTY / ON ERROR behaviours arrive as
+// trailing constant arguments (json_query.go); without them Flink's
+// defaults apply: NULL ON EMPTY and NULL ON ERROR (FALSE ON ERROR for
+// JSON_EXISTS).
 
 func init() {
 	registerAll(
-		&expr.ScalarFunction{Name: "JSON_VALUE", Doc: docOf("JSON", "JSON_VALUE(json, path)",
-			"Extracts a scalar from a JSON string with a JSON path and returns it as STRING (use RETURNING to cast); NULL if the path selects nothing, an object or an array, or the input is not JSON.",
-			`JSON_VALUE('{"a": true}', '$.a') → 'true'`, `JSON_VALUE('{"a": {"b": "x"}}', '$.a.b') → 'x'`), Bind: bindJSONValue},
-		&expr.ScalarFunction{Name: "JSON_QUERY", Doc: docOf("JSON", "JSON_QUERY(json, path [{WITHOUT | WITH CONDITIONAL | WITH UNCONDITIONAL} ARRAY WRAPPER])",
+		&expr.ScalarFunction{Name: "JSON_VALUE", Doc: docOf("JSON", "JSON_VALUE(json, path [RETURNING type] [{NULL | ERROR | DEFAULT value} ON EMPTY] [{NULL | ERROR | DEFAULT value} ON ERROR])",
+			"Extracts a scalar from a JSON string with a JSON path and returns it as STRING (use RETURNING to cast). A path that selects nothing in lax mode is empty; in strict mode (the default), a missing path, an object, an array or malformed JSON is an error. Both give NULL unless ON EMPTY / ON ERROR say otherwise.",
+			`JSON_VALUE('{"a": true}', '$.a') → 'true'`, `JSON_VALUE('{"a": {"b": "x"}}', '$.a.b') → 'x'`, `JSON_VALUE('{}', 'lax $.x' DEFAULT 'd' ON EMPTY) → 'd'`), Bind: bindJSONValue},
+		&expr.ScalarFunction{Name: "JSON_QUERY", Doc: docOf("JSON", "JSON_QUERY(json, path [{WITHOUT | WITH CONDITIONAL | WITH UNCONDITIONAL} ARRAY WRAPPER] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON EMPTY] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON ERROR])",
 			"Extracts a JSON object or array from a JSON string as compact JSON text; scalars are returned only inside an array wrapper, and a wildcard path collects its matches into an array.",
 			`JSON_QUERY('{"a": {"b": 1}}', '$.a') → '{"b":1}'`, `JSON_QUERY('{"a":[{"c":"c1"},{"c":"c2"}]}', 'lax $.a[*].c') → '["c1","c2"]'`, `JSON_QUERY('1', '$' WITH CONDITIONAL ARRAY WRAPPER) → '[1]'`),
 			Bind: bindJSONQuery},
-		&expr.ScalarFunction{Name: "JSON_EXISTS", Doc: docOf("JSON", "JSON_EXISTS(json, path)",
+		&expr.ScalarFunction{Name: "JSON_EXISTS", Doc: docOf("JSON", "JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR])",
 			"Returns TRUE if the JSON path selects a value in the JSON string; FALSE if it does not or the input is not JSON.",
 			`JSON_EXISTS('{"a": true}', '$.a') → TRUE`, `JSON_EXISTS('{"a": [{"b": 1}]}', '$.a[0].b') → TRUE`), Bind: bindJSONExists},
 		&expr.ScalarFunction{Name: "IS_JSON", Doc: docOf("JSON", "string IS JSON [VALUE | SCALAR | ARRAY | OBJECT]",
@@ -54,58 +56,6 @@ func pathArg(args []expr.Arg) (func(a []arrow.Array) func(i int) *jsonPath, erro
 			return p
 		}
 	}, nil
-}
-
-// jsonSelect evaluates p on doc: the single selected value for a definite
-// path, or the matches gathered into an array for a wildcard path.
-func jsonSelect(p *jsonPath, doc string) ([]byte, bool) {
-	b := strBytes(doc)
-	if p == nil || !json.Valid(b) {
-		return nil, false
-	}
-	vals, failed := p.eval(b)
-	if failed {
-		return nil, false
-	}
-	if !p.indefinite {
-		if len(vals) != 1 {
-			return nil, false
-		}
-		return vals[0], true
-	}
-	arr := []byte{'['}
-	for k, v := range vals {
-		if k > 0 {
-			arr = append(arr, ',')
-		}
-		arr = append(arr, v...)
-	}
-	return append(arr, ']'), true
-}
-
-func jsonArgs(name string, args []expr.Arg, max int) error {
-	return checkSig(name, name+"(STRING, STRING)", args, 2, max, isStrArg)
-}
-
-func bindJSONValue(args []expr.Arg) (types.DataType, expr.Kernel, error) {
-	if err := jsonArgs("JSON_VALUE", args, 2); err != nil {
-		return types.Null, nil, err
-	}
-	path, err := pathArg(args)
-	if err != nil {
-		return types.Null, nil, err
-	}
-	k := strKernel(false, func(a []arrow.Array) rowFunc {
-		doc, p := strAt(a[0]), path(a)
-		return func(i int, dst []byte) ([]byte, bool) {
-			v, ok := jsonSelect(p(i), doc(i))
-			if !ok || len(v) == 0 {
-				return dst, false
-			}
-			return appendJSONScalar(dst, v)
-		}
-	})
-	return types.String.WithNullable(true), k, nil
 }
 
 // appendJSONScalar appends a scalar as JSON_VALUE returns it: strings
@@ -136,75 +86,6 @@ func appendJavaNumber(dst, v []byte) []byte {
 		}
 	}
 	return append(dst, v...)
-}
-
-var jsonWrappers = map[string]bool{"WITHOUT": true, "CONDITIONAL": true, "UNCONDITIONAL": true}
-
-func bindJSONQuery(args []expr.Arg) (types.DataType, expr.Kernel, error) {
-	if err := jsonArgs("JSON_QUERY", args, 3); err != nil {
-		return types.Null, nil, err
-	}
-	wrap := "WITHOUT"
-	if len(args) == 3 {
-		w, ok := constStr(args[2])
-		if w = strings.ToUpper(w); !ok || !jsonWrappers[w] {
-			return types.Null, nil, sigErr("JSON_QUERY", args, "JSON_QUERY(STRING, STRING[, 'WITHOUT' | 'CONDITIONAL' | 'UNCONDITIONAL'])")
-		}
-		wrap = w
-	}
-	path, err := pathArg(args)
-	if err != nil {
-		return types.Null, nil, err
-	}
-	k := strKernel(false, func(a []arrow.Array) rowFunc {
-		doc, p := strAt(a[0]), path(a)
-		return func(i int, dst []byte) ([]byte, bool) {
-			v, ok := jsonSelect(p(i), doc(i))
-			if !ok || len(v) == 0 {
-				return dst, false
-			}
-			structured := v[0] == '{' || v[0] == '['
-			wrapped := wrap == "UNCONDITIONAL" || wrap == "CONDITIONAL" && !structured
-			if !structured && !wrapped {
-				return dst, false
-			}
-			var buf bytes.Buffer
-			if wrapped {
-				buf.WriteByte('[')
-			}
-			if json.Compact(&buf, v) != nil {
-				return dst, false
-			}
-			if wrapped {
-				buf.WriteByte(']')
-			}
-			return append(dst, buf.Bytes()...), true
-		}
-	})
-	return types.String.WithNullable(true), k, nil
-}
-
-func bindJSONExists(args []expr.Arg) (types.DataType, expr.Kernel, error) {
-	if err := jsonArgs("JSON_EXISTS", args, 2); err != nil {
-		return types.Null, nil, err
-	}
-	path, err := pathArg(args)
-	if err != nil {
-		return types.Null, nil, err
-	}
-	k := boolKernel(func(a []arrow.Array) func(int) (bool, bool) {
-		doc, p := strAt(a[0]), path(a)
-		return func(i int) (bool, bool) {
-			pi := p(i)
-			b := strBytes(doc(i))
-			if pi == nil || !json.Valid(b) {
-				return false, true
-			}
-			vals, failed := pi.eval(b)
-			return !failed && len(vals) > 0, true
-		}
-	})
-	return types.Boolean.WithNullable(argsNullable(args)), k, nil
 }
 
 func bindIsJSON(args []expr.Arg) (types.DataType, expr.Kernel, error) {

@@ -44,12 +44,13 @@ func compileJSONPath(src string) (*jsonPath, error) {
 	if p, ok := jsonPathCache.Load(src); ok {
 		return p.(*jsonPath), nil
 	}
-	p := &jsonPath{src: src}
+	// Without a mode prefix a path is strict, as in Flink.
+	p := &jsonPath{src: src, strict: true}
 	s := strings.TrimSpace(src)
 	if rest, ok := strings.CutPrefix(s, "strict "); ok {
-		p.strict, s = true, strings.TrimSpace(rest)
-	} else if rest, ok := strings.CutPrefix(s, "lax "); ok {
 		s = strings.TrimSpace(rest)
+	} else if rest, ok := strings.CutPrefix(s, "lax "); ok {
+		p.strict, s = false, strings.TrimSpace(rest)
 	}
 	if !strings.HasPrefix(s, "$") {
 		return nil, fmt.Errorf("invalid JSON path '%s': it must start with '$'", src)
@@ -103,8 +104,8 @@ func compileJSONPath(src string) (*jsonPath, error) {
 }
 
 // eval applies the path to a valid JSON document. It returns the selected
-// values and whether evaluation hit a structural error (strict mode only;
-// lax mode turns those into no match).
+// values and whether evaluation hit a structural error (strict definite
+// paths only; otherwise those are no match).
 func (p *jsonPath) eval(doc []byte) (vals [][]byte, failed bool) {
 	cur := [][]byte{trimJSON(doc)}
 	for _, st := range p.steps {
@@ -152,7 +153,9 @@ func (p *jsonPath) eval(doc []byte) (vals [][]byte, failed bool) {
 					ok = false
 				}
 			}
-			if !ok && p.strict {
+			// Like Jayway JsonPath, only a definite path fails on a
+			// missing step; a wildcard path just collects fewer matches.
+			if !ok && p.strict && !p.indefinite {
 				return nil, true
 			}
 		}

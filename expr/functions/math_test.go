@@ -28,7 +28,9 @@ func TestMath(t *testing.T) {
 		{fn: "COS", args: []tcol{col(i, "0")}, want: []string{"1.0"}},
 		{fn: "TAN", args: []tcol{col(i, "0")}, want: []string{"0.0"}},
 		// Go's math.Tan may differ from Java's fdlibm in the last place.
-		{fn: "COT", args: []tcol{col(d, "0.7853981633974483")}, want: []string{"1.0"}},
+		// Java: 1.0d / Math.tan(0.7853981633974483) = 1.0000000000000002.
+		{fn: "COT", args: []tcol{col(d, "0.7853981633974483", "1", "10")}, want: []string{"1.0000000000000002", "0.6420926159343306", "1.5423510453569202"}},
+		{fn: "TAN", args: []tcol{col(d, "1", "10", "100", "1.0E-5")}, want: []string{"1.5574077246549023", "0.6483608274590866", "-0.5872139151569291", "1.0000000000333334E-5"}},
 		{fn: "ASIN", args: []tcol{col(i, "1")}, want: []string{"1.5707963267948966"}},
 		{fn: "ACOS", args: []tcol{col(i, "1")}, want: []string{"0.0"}},
 		{fn: "ATAN", args: []tcol{col(i, "0")}, want: []string{"0.0"}},

@@ -47,3 +47,41 @@ func BenchmarkCSVEncode(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// benchBlock decodes a buffer of records with DecodeBlock, as the
+// filesystem source does, flushing every 1024 rows.
+func benchBlock(b *testing.B, schema *types.Schema, line func(i int) []byte) {
+	var data []byte
+	rows := 0
+	for ; len(data) < 1<<20; rows++ {
+		data = append(append(data, line(rows)...), '\n')
+	}
+	d, _ := NewDecoder(schema, nil)
+	blk := d.(*Decoder)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for pos := 0; pos < len(data); {
+			n, err := blk.DecodeBlock(data[pos:], true, len(data), 1024)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pos += n
+			if d.Len() >= 1024 {
+				d.Flush()
+			}
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkCSVDecodeBlock(b *testing.B) {
+	b.Run("words", func(b *testing.B) {
+		benchBlock(b, types.NewSchema(types.Field{Name: "word", Type: types.String}),
+			func(i int) []byte { return fmt.Appendf(nil, "word%05d", i%10000) })
+	})
+	b.Run("mixed", func(b *testing.B) {
+		benchBlock(b, benchSchema, func(i int) []byte { return fmt.Appendf(nil, `%d,item-%d,%d.25`, i, i, i) })
+	})
+}

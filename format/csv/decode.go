@@ -33,8 +33,11 @@ type Decoder struct {
 	builders []array.Builder
 	cells    []cellDecoder
 	isNull   []bool
-	buf      []byte // unescaped field contents
-	ends     []int  // end offset of each field in buf
+	buf      []byte       // unescaped field contents
+	ends     []int        // end offset of each field in buf
+	bounds   []int        // start and end of each field, in buf or a block
+	special  [256]bool    // bytes DecodeBlock stops at: newline, delimiter, quote, escape
+	strCols  []*strColumn // every cell, when all are strColumns and no null literal is set
 	rows     int
 	skipped  int64
 }
@@ -51,6 +54,11 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 	}
 	d := &Decoder{schema: schema, cfg: cfg, isNull: make([]bool, len(schema.Fields))}
 	for _, f := range schema.Fields {
+		if f.Type.Kind == types.KindChar || f.Type.Kind == types.KindVarChar {
+			d.builders = append(d.builders, nil) // built by strColumn
+			d.cells = append(d.cells, newStrColumn())
+			continue
+		}
 		b := types.NewBuilder(f.Type)
 		c, err := newCell(f.Type, b, &d.cfg, true)
 		if err != nil {
@@ -58,6 +66,24 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 		}
 		d.builders = append(d.builders, b)
 		d.cells = append(d.cells, c)
+	}
+	if cfg.nullLiteral == nil {
+		for _, c := range d.cells {
+			sc, ok := c.(*strColumn)
+			if !ok {
+				d.strCols = nil
+				break
+			}
+			d.strCols = append(d.strCols, sc)
+		}
+	}
+	d.special['\n'] = true
+	d.special[cfg.delim] = true
+	if cfg.quote >= 0 {
+		d.special[cfg.quote] = true
+	}
+	if cfg.escape >= 0 {
+		d.special[cfg.escape] = true
 	}
 	return d, nil
 }
@@ -76,6 +102,12 @@ func (d *Decoder) Decode(record []byte) error {
 		}
 		return &format.DecodeError{Format: "CSV", Record: append([]byte(nil), record...), Err: err}
 	}
+	d.commitRow()
+	return nil
+}
+
+// commitRow appends the parsed fields as one row.
+func (d *Decoder) commitRow() {
 	for i, c := range d.cells {
 		if d.isNull[i] {
 			c.null()
@@ -84,7 +116,6 @@ func (d *Decoder) Decode(record []byte) error {
 		}
 	}
 	d.rows++
-	return nil
 }
 
 func trimNL(b []byte) []byte {
@@ -98,17 +129,28 @@ func (d *Decoder) decode(record []byte) error {
 	if err := d.tokenize(record); err != nil {
 		return err
 	}
-	if len(d.ends) < len(d.cells) && !d.cfg.ignoreErrors {
-		return fmt.Errorf("row length mismatch. %d fields expected but was %d", len(d.cells), len(d.ends))
-	}
+	d.bounds = d.bounds[:0]
 	start := 0
+	for _, end := range d.ends {
+		d.bounds = append(d.bounds, start, end)
+		start = end
+	}
+	return d.convertFields(d.buf, d.bounds)
+}
+
+// convertFields parses the fields base[bounds[2i]:bounds[2i+1]] into the
+// cells' scratch values.
+func (d *Decoder) convertFields(base []byte, bounds []int) error {
+	nf := len(bounds) / 2
+	if nf < len(d.cells) && !d.cfg.ignoreErrors {
+		return fmt.Errorf("row length mismatch. %d fields expected but was %d", len(d.cells), nf)
+	}
 	for i, c := range d.cells {
-		if i >= len(d.ends) {
+		if i >= nf {
 			d.isNull[i] = true
 			continue
 		}
-		s := d.buf[start:d.ends[i]]
-		start = d.ends[i]
+		s := base[bounds[2*i]:bounds[2*i+1]]
 		d.isNull[i] = d.cfg.isNullText(s)
 		if d.isNull[i] {
 			continue
@@ -184,7 +226,11 @@ func (d *Decoder) Skipped() int64 { return d.skipped }
 func (d *Decoder) Flush() *types.Batch {
 	cols := make([]arrow.Array, len(d.builders))
 	for i, b := range d.builders {
-		cols[i] = b.NewArray()
+		if sc, ok := d.cells[i].(*strColumn); ok {
+			cols[i] = sc.newArray()
+		} else {
+			cols[i] = b.NewArray()
+		}
 	}
 	n := d.rows
 	d.rows = 0

@@ -80,18 +80,18 @@ func (t *translator) aggregate(a *plan.Aggregate) (*Node, error) {
 
 // twoPhase reports whether the aggregate is split into local and global
 // phases: never with ONE_PHASE or calls that cannot ship partial state
-// (DISTINCT); in batch mode otherwise, unless the optimizer marked the
-// aggregate ONE_PHASE; in streaming mode only with mini-batch, Flink's
-// condition for local-global aggregation. The optimizer's mark is not
-// trusted in streaming mode: it does not know about mini-batch.
+// (DISTINCT); otherwise as the optimizer marked it (plan.AggPhaseStrategy
+// knows about mini-batch). An unmarked aggregate (no optimizer run)
+// splits in batch mode, and in streaming mode only with mini-batch,
+// Flink's condition for local-global aggregation.
 func (t *translator) twoPhase(a *plan.Aggregate) bool {
 	if t.opts.AggPhase == plan.AggOnePhase || !splittable(a) || len(a.Calls) == 0 {
 		return false
 	}
-	if t.opts.Batch {
-		return a.Strategy != plan.AggOnePhase
+	if a.Strategy != plan.AggAuto {
+		return a.Strategy == plan.AggTwoPhase
 	}
-	return t.opts.MiniBatch
+	return t.opts.Batch || t.opts.MiniBatch
 }
 
 func (t *translator) twoPhaseAgg(a *plan.Aggregate, in *Node, calls []aggCall, out *types.Schema) (*Node, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spry-engine/spry/catalog"
 	"github.com/spry-engine/spry/connector"
+	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/plan"
 	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
@@ -33,10 +34,18 @@ func tablePath(p catalog.ObjectPath) string {
 	return "[[" + strings.Join(p.Parts(), ", ") + "]]"
 }
 
-// scan plans a TableSourceScan. The connector reads the table's whole
-// source schema: connectors are not asked to project, so a projection
-// pushed into the scan becomes a Calc right after it (a zero-copy column
-// selection), and pushed filters a Calc filter.
+// projectInSource names the connectors Flink pushes projections into
+// (SupportsProjectionPushDown). Until such a connector reads projected
+// columns itself (Factory.SupportsProjection), its batches are narrowed
+// right at the source (connector.ProjectSource), so plans print as
+// Flink's: TableSourceScan(table=[[..., project=[a, b]]], fields=[a, b]).
+var projectInSource = map[string]bool{"filesystem": true}
+
+// scan plans a TableSourceScan. A projection pushed into the scan goes
+// into the source for connectors that take it (see projectInSource);
+// otherwise it becomes a Calc right after the scan (a zero-copy column
+// selection). Pushed filters go to a factory whose SupportsFilterPushDown
+// accepts them, else into a Calc filter right above the scan.
 func (t *translator) scan(s *plan.Scan) (*Node, error) {
 	opts := s.Options
 	if opts == nil {
@@ -64,17 +73,48 @@ func (t *translator) scan(s *plan.Scan) (*Node, error) {
 	if f.SourceMode != nil && !t.opts.Batch {
 		mode = f.SourceMode(opts)
 	}
+	path, out, fac := tablePath(s.Path), full, f
+	cols := s.ProjectedColumns
+	if cols != nil && !identityCols(cols, full.Len()) && (f.SupportsProjection || projectInSource[f.Name]) {
+		out = &types.Schema{}
+		for _, c := range cols {
+			out.Fields = append(out.Fields, full.Fields[c])
+		}
+		path = strings.TrimSuffix(path, "]]") + ", project=[" + strings.Join(out.Names(), ", ") + "]]]"
+		tbl.Projection = cols
+		if !f.SupportsProjection {
+			fac = projectingFactory(f, cols, out)
+		}
+		cols = nil
+	}
+	filters := s.PushedFilters
+	if f.SupportsFilterPushDown != nil && len(filters) > 0 {
+		var rest []expr.Expr
+		for _, c := range filters {
+			if f.SupportsFilterPushDown(opts, c) {
+				tbl.Filters = append(tbl.Filters, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		if len(tbl.Filters) > 0 && cols == nil {
+			path = strings.TrimSuffix(path, "]]") + ", filter=[" + formatFilters(tbl.Filters, out) + "]]]"
+			filters = rest
+		} else {
+			tbl.Filters = nil // filters over unprojected columns stay in a Calc
+		}
+	}
 	n := &Node{
-		Name: "TableSourceScan", Desc: "table=" + tablePath(s.Path) + ", fields=[" + strings.Join(full.Names(), ", ") + "]",
-		Schema: full, Parallelism: p,
-		Spec:      &ops.Spec{Kind: ops.KindSource, Config: &ops.SourceConfig{Factory: f, Table: tbl}},
+		Name: "TableSourceScan", Desc: "table=" + path + ", fields=[" + strings.Join(out.Names(), ", ") + "]",
+		Schema: out, Parallelism: p,
+		Spec:      &ops.Spec{Kind: ops.KindSource, Config: &ops.SourceConfig{Factory: fac, Table: tbl}},
 		generates: constMode(mode),
 		unbounded: f.SourceBounded == nil || !f.SourceBounded(opts),
 	}
-	if s.ProjectedColumns != nil {
-		n = project(n, s.ProjectedColumns)
+	if cols != nil {
+		n = project(n, cols)
 	}
-	for _, cond := range s.PushedFilters {
+	for _, cond := range filters {
 		cfg := &ops.CalcConfig{Filter: cond, InSchema: n.Schema, OutSchema: n.Schema}
 		n = &Node{
 			Name: "Calc", Desc: "select=[" + strings.Join(n.Schema.Names(), ", ") + "], where=[" + formatExpr(cond, n.Schema) + "]",
@@ -110,7 +150,12 @@ func (t *translator) sink(s *plan.Sink) (*Node, error) {
 	if f.SinkMode != nil {
 		accept = f.SinkMode(opts)
 	}
-	tbl := &connector.Table{Name: s.Path.String(), Schema: schema, PrimaryKey: schema.PrimaryKey, Options: opts}
+	if s.Overwrite && !t.opts.Batch {
+		// Flink's FileSystemTableSink: overwrite replaces data at the end
+		// of a bounded job, which a stream never reaches.
+		return nil, errorf(ErrUnsupported, "Streaming mode not support overwrite.")
+	}
+	tbl := &connector.Table{Name: s.Path.String(), Schema: schema, PrimaryKey: schema.PrimaryKey, Options: opts, Overwrite: s.Overwrite}
 	desc := "table=[" + s.Path.String() + "], fields=[" + strings.Join(in.Schema.Names(), ", ") + "]"
 	if s.Overwrite {
 		desc += ", overwrite=[true]"
@@ -120,4 +165,37 @@ func (t *translator) sink(s *plan.Sink) (*Node, error) {
 		Spec: &ops.Spec{Kind: ops.KindSink, Config: &ops.SinkConfig{Factory: f, Table: tbl}},
 		sink: &sinkInfo{path: s.Path, accept: accept},
 	}, nil
+}
+
+// projectingFactory is f with sources narrowed to the columns cols.
+func projectingFactory(f *connector.Factory, cols []int, out *types.Schema) *connector.Factory {
+	pf := *f
+	pf.NewSource = func(t *connector.Table) (connector.Source, error) {
+		src, err := f.NewSource(t)
+		if err != nil {
+			return nil, err
+		}
+		return connector.ProjectSource(src, cols, out), nil
+	}
+	return &pf
+}
+
+func identityCols(cols []int, n int) bool {
+	if len(cols) != n {
+		return false
+	}
+	for i, c := range cols {
+		if c != i {
+			return false
+		}
+	}
+	return true
+}
+
+func formatFilters(cs []expr.Expr, in *types.Schema) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = formatExpr(c, in)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -126,5 +126,12 @@ func (b *graphBuilder) spec(n *Node) (ops.Spec, error) {
 		}
 		return ops.Spec{Kind: ops.KindCollect, Config: &ops.CollectConfig{Schema: c.Schema, Out: b.collect}}, nil
 	}
-	return *n.Spec, nil
+	s := *n.Spec
+	if s.Kind == ops.KindHashAgg || s.Kind == ops.KindSource {
+		// The plan names an aggregate's partial-state columns (Flink's
+		// Final_COUNT(count$0_0)) and a scan's pushed projection; the
+		// operator alone cannot.
+		s.Display = n.String()
+	}
+	return s, nil
 }

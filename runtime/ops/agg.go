@@ -129,6 +129,7 @@ type hashAgg struct {
 	mark     []uint32 // per group: the segment that last saw it
 	epoch    uint32
 	stream   streamScratch
+	perRowS  perRowScratch
 }
 
 var (

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math/rand"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,7 +13,13 @@ import (
 
 // benchWords builds 1M rows of aggIn with ~10K distinct words in batches of
 // 8192 rows.
-func benchWords() []*types.Batch {
+func benchWords() []*types.Batch { return benchWordsDist(false) }
+
+// benchWordsDist draws the words uniformly or, when skewed, by Zipf's law
+// (the most frequent word is about 10% of the rows, as in the word-count
+// benchmark).
+func benchWordsDist(skewed bool) []*types.Batch {
+	zipf := rand.NewZipf(rand.New(rand.NewSource(42)), 1.0001, 1, 9999)
 	const rows, distinct, size = 1 << 20, 10000, 8192
 	var out []*types.Batch
 	x := uint64(42)
@@ -24,7 +31,11 @@ func benchWords() []*types.Batch {
 			x ^= x << 13
 			x ^= x >> 7
 			x ^= x << 17
-			sb.Append(fmt.Sprintf("word-%d", x%distinct))
+			w := x % distinct
+			if skewed {
+				w = zipf.Uint64()
+			}
+			sb.Append(fmt.Sprintf("word-%d", w))
 			nb.Append(int64(x % 100))
 			fb.Append(x%2 == 0)
 		}
@@ -37,8 +48,10 @@ type discard struct{}
 
 func (discard) Emit(*types.Batch) error { return nil }
 
-func benchAgg(b *testing.B, cfg func() *AggConfig) {
-	in := benchWords()
+func benchAgg(b *testing.B, cfg func() *AggConfig) { benchAggOn(b, benchWords(), cfg) }
+
+func benchAggOn(b *testing.B, in []*types.Batch, cfg func() *AggConfig) {
+	b.ReportAllocs()
 	rows := 0
 	for _, x := range in {
 		rows += x.Len()
@@ -76,6 +89,21 @@ func BenchmarkHashAggStreamMiniBatch(b *testing.B) {
 func BenchmarkHashAggStreamPerRow(b *testing.B) {
 	benchAgg(b, func() *AggConfig {
 		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true}
+	})
+}
+
+// BenchmarkHashAggStreamPerRowSkewed: per-row changelog over Zipf-skewed
+// words, where one group has hundreds of rows in each batch.
+func BenchmarkHashAggStreamPerRowSkewed(b *testing.B) {
+	benchAggOn(b, benchWordsDist(true), func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true}
+	})
+}
+
+// BenchmarkHashAggStreamMiniBatchSkewed: mini-batch over Zipf-skewed words.
+func BenchmarkHashAggStreamMiniBatchSkewed(b *testing.B) {
+	benchAggOn(b, benchWordsDist(true), func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true, MiniBatch: true}
 	})
 }
 

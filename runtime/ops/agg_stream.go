@@ -35,10 +35,8 @@ type streamScratch struct {
 // a group whose row count falls to zero emits -D old and is dropped; a
 // retraction for a group that does not exist is ignored.
 //
-// Without mini-batch, Flink emits once per input row. To stay vectorized
-// the batch is cut into segments in which no group repeats; each segment
-// is folded in with whole-column calls and its changes emitted in row
-// order, which gives exactly the per-row changelog.
+// Without mini-batch, Flink emits once per input row; perRow keeps that
+// vectorized.
 func (a *hashAgg) processStream(b *types.Batch, out Collector) error {
 	n := b.Len()
 	retract := a.retractFlags(b)
@@ -49,19 +47,7 @@ func (a *hashAgg) processStream(b *types.Batch, out Collector) error {
 	case a.cfg.Phase == AggGlobal || a.cfg.MiniBatch:
 		err = a.bundle(b, retract)
 	default:
-		for lo := 0; lo < n && err == nil; {
-			a.epoch++
-			hi := lo
-			for ; hi < n; hi++ {
-				g := a.groups[hi]
-				if a.mark[g] == a.epoch {
-					break
-				}
-				a.mark[g] = a.epoch
-			}
-			err = a.segment(b, retract, lo, hi)
-			lo = hi
-		}
+		err = a.perRow(b, retract)
 	}
 	if err != nil {
 		return err
@@ -91,58 +77,6 @@ func resizeBools(s *[]bool, n int) []bool {
 	}
 	*s = (*s)[:n]
 	return *s
-}
-
-// segment handles rows [lo, hi), in which each group appears at most once.
-func (a *hashAgg) segment(b *types.Batch, retract []bool, lo, hi int) error {
-	s := &a.stream
-	m := hi - lo
-	eff := growU32(s.eff, m)
-	s.eff = eff
-	first := resizeBools(&s.first, m)
-	need, order := s.need[:0], s.order[:0]
-	old := false
-	for i := 0; i < m; i++ {
-		g := a.groups[lo+i]
-		if a.rowCnt[g] <= 0 && retract != nil && retract[lo+i] {
-			eff[i] = expr.NoGroup
-			continue
-		}
-		eff[i], first[i] = g, a.rowCnt[g] <= 0
-		old = old || !first[i]
-		need, order = append(need, int32(i)), append(order, g)
-	}
-	s.need, s.order = need, order
-	if len(order) == 0 {
-		return nil
-	}
-	var prev []arrow.Array
-	if old { // new groups have no previous result to compare or retract
-		var err error
-		if prev, err = a.results(order); err != nil {
-			return err
-		}
-	}
-	var ret []bool
-	if retract != nil {
-		ret = retract[lo:hi]
-	}
-	if err := a.update(b, eff, ret, lo, hi); err != nil {
-		return err
-	}
-	for _, i := range need {
-		if ret != nil && ret[i] {
-			a.rowCnt[eff[i]]--
-		} else {
-			a.rowCnt[eff[i]]++
-		}
-	}
-	next, err := a.results(order)
-	if err != nil {
-		return err
-	}
-	isFirst := func(j int) bool { return first[need[j]] }
-	return a.changes(order, isFirst, prev, next)
 }
 
 // bundle handles a whole batch at once (mini-batch, and the global phase):

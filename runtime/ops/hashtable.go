@@ -2,9 +2,11 @@ package ops
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/kernel"
@@ -14,13 +16,13 @@ import (
 // groupTable maps group keys to dense group indexes (0, 1, 2, ...) for the
 // aggregation operators, and remembers each group's key values so results
 // can be emitted with their keys. Keys are encoded with kernel.AppendKey
-// into a reused buffer, so looking up an existing group does not allocate;
-// a single STRING key is used as the map key directly, which skips the
-// encoding on the most common GROUP BY.
+// into a reused buffer and looked up in a keyIndex, so looking up an
+// existing group neither allocates nor boxes; a single STRING key is
+// looked up by its bytes in the batch, which skips the encoding on the
+// most common GROUP BY.
 type groupTable struct {
 	types  []types.DataType
-	index  map[string]uint32
-	keys   []string // map key of each group slot, for dropping it
+	index  *keyIndex
 	live   []bool
 	stores []keyStore
 	free   []uint32
@@ -34,7 +36,7 @@ type groupTable struct {
 }
 
 func newGroupTable(keyTypes []types.DataType) *groupTable {
-	t := &groupTable{types: keyTypes, index: map[string]uint32{}, nullGroup: -1}
+	t := &groupTable{types: keyTypes, index: newKeyIndex(), nullGroup: -1}
 	t.stores = make([]keyStore, len(keyTypes))
 	for i, kt := range keyTypes {
 		t.stores[i] = newKeyStore(kt)
@@ -55,7 +57,6 @@ func (t *groupTable) alloc() uint32 {
 	}
 	g := t.size
 	t.size++
-	t.keys = append(t.keys, "")
 	t.live = append(t.live, true)
 	return g
 }
@@ -82,11 +83,12 @@ func (t *groupTable) assign(cols []arrow.Array, rows int, groups []uint32) {
 	default:
 		for i := 0; i < rows; i++ {
 			t.buf = kernel.AppendKey(t.buf[:0], cols, i)
-			g, ok := t.index[string(t.buf)]
+			k := bytesString(t.buf)
+			h := t.index.hash(k)
+			g, ok := t.index.lookup(k, h)
 			if !ok {
 				g = t.alloc()
-				k := string(t.buf)
-				t.index[k], t.keys[g] = g, k
+				t.index.insert(k, h, g)
 				t.newRows, t.newGroups = append(t.newRows, int32(i)), append(t.newGroups, g)
 			}
 			groups[i] = g
@@ -101,6 +103,7 @@ func (t *groupTable) assign(cols []arrow.Array, rows int, groups []uint32) {
 
 func (t *groupTable) assignStrings(a *array.String, groups []uint32) {
 	nulls := a.NullN() > 0
+	idx := t.index
 	for i := range groups {
 		if nulls && a.IsNull(i) {
 			if t.nullGroup < 0 {
@@ -112,11 +115,11 @@ func (t *groupTable) assignStrings(a *array.String, groups []uint32) {
 			continue
 		}
 		s := a.Value(i)
-		g, ok := t.index[s]
+		h := idx.hash(s)
+		g, ok := idx.lookup(s, h)
 		if !ok {
 			g = t.alloc()
-			k := strings.Clone(s)
-			t.index[k], t.keys[g] = g, k
+			idx.insert(s, h, g)
 			t.newRows, t.newGroups = append(t.newRows, int32(i)), append(t.newGroups, g)
 		}
 		groups[i] = g
@@ -135,9 +138,8 @@ func (t *groupTable) drop(g uint32) {
 	if t.rawString && int64(g) == t.nullGroup {
 		t.nullGroup = -1
 	} else {
-		delete(t.index, t.keys[g])
+		t.index.delete(g)
 	}
-	t.keys[g] = ""
 	t.free = append(t.free, g)
 }
 
@@ -206,45 +208,29 @@ func (s *fixedStore[T]) set(groups []uint32, rows []int32, a arrow.Array) {
 
 func (s *fixedStore[T]) gather(groups []uint32) arrow.Array {
 	out := make([]T, len(groups))
-	valid := make([]bool, len(groups))
-	nulls := false
+	nulls := 0
 	for i, g := range groups {
-		out[i], valid[i] = s.vals[g], s.valid[g]
-		nulls = nulls || !valid[i]
-	}
-	b := array.NewBuilder(memory.DefaultAllocator, types.ArrowType(s.t))
-	defer b.Release()
-	if !nulls {
-		valid = nil
-	}
-	switch b := b.(type) {
-	case interface{ AppendValues([]T, []bool) }:
-		b.AppendValues(out, valid)
-	default:
-		for i, v := range out {
-			if valid != nil && !valid[i] {
-				b.AppendNull()
-			} else {
-				appendFixed(b, v)
-			}
+		out[i] = s.vals[g]
+		if !s.valid[g] {
+			nulls++
 		}
 	}
-	return b.NewArray()
-}
-
-func appendFixed[T int8 | int16 | int32 | int64 | float32 | float64](b array.Builder, v T) {
-	switch b := b.(type) {
-	case *array.Date32Builder:
-		b.Append(arrow.Date32(v))
-	case *array.Time32Builder:
-		b.Append(arrow.Time32(v))
-	case *array.MonthIntervalBuilder:
-		b.Append(arrow.MonthInterval(v))
-	case *array.TimestampBuilder:
-		b.Append(arrow.Timestamp(v))
-	case *array.DurationBuilder:
-		b.Append(arrow.Duration(v))
+	var valid *memory.Buffer
+	if nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(len(groups))))
+		for i, g := range groups {
+			if s.valid[g] {
+				bitutil.SetBit(bits, i)
+			}
+		}
+		valid = memory.NewBufferBytes(bits)
 	}
+	// Every type kept here has T's layout (dates, times and intervals are
+	// int32/int64 underneath), so the values become the array's buffer.
+	d := array.NewData(types.ArrowType(s.t), len(groups),
+		[]*memory.Buffer{valid, memory.NewBufferBytes(arrow.GetBytes(out))}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
 // stringStore keeps STRING keys, copied out of the batch.
@@ -266,22 +252,35 @@ func (s *stringStore) set(groups []uint32, rows []int32, a arrow.Array) {
 }
 
 func (s *stringStore) gather(groups []uint32) arrow.Array {
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	size := 0
+	size, nulls := 0, 0
 	for _, g := range groups {
 		size += len(s.vals[g])
-	}
-	b.Reserve(len(groups))
-	b.ReserveData(size)
-	for _, g := range groups {
-		if s.valid[g] {
-			b.Append(s.vals[g])
-		} else {
-			b.AppendNull()
+		if !s.valid[g] {
+			nulls++
 		}
 	}
-	return b.NewArray()
+	// Built as Arrow buffers directly: this runs for every changelog row
+	// a streaming aggregation emits.
+	offsets := make([]int32, len(groups)+1)
+	data := make([]byte, 0, size)
+	for i, g := range groups {
+		data = append(data, s.vals[g]...)
+		offsets[i+1] = int32(len(data))
+	}
+	var valid *memory.Buffer
+	if nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(len(groups))))
+		for i, g := range groups {
+			if s.valid[g] {
+				bitutil.SetBit(bits, i)
+			}
+		}
+		valid = memory.NewBufferBytes(bits)
+	}
+	d := array.NewData(types.ArrowType(s.t), len(groups),
+		[]*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
 // valueStore keeps keys of any other type as Go values; strings are
@@ -315,3 +314,12 @@ func (s *valueStore) gather(groups []uint32) arrow.Array {
 }
 
 var _ = expr.NoGroup
+
+// bytesString views b as a string without copying, for lookups that do
+// not keep it (keyIndex copies the keys it inserts).
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}

@@ -34,11 +34,18 @@ const (
 type Spec struct {
 	Kind   Kind
 	Config any
+	// Display, when set, is how the spec prints: the planner's own
+	// description of the node, so that EXPLAIN's job graph and physical
+	// plan print an operator the same way.
+	Display string
 }
 
 // String prints the spec as its operator prints itself, or the kind when the
 // operator cannot be built.
 func (s Spec) String() string {
+	if s.Display != "" {
+		return s.Display
+	}
 	op, err := Build(s)
 	if err != nil {
 		return string(s.Kind)

@@ -1,0 +1,37 @@
+package connector
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/spry-engine/spry/types"
+)
+
+// ProjectSource wraps src so that it emits only the columns cols (indexes
+// into src's batches, in output order) under schema out: a zero-copy
+// column selection. The planner uses it to push a projection into the
+// scan of a connector that does not yet read projected columns itself
+// (Factory.SupportsProjection), so plans and data already have the shape
+// projection push-down gives.
+func ProjectSource(src Source, cols []int, out *types.Schema) Source {
+	return &projectSource{Source: src, cols: cols, out: out}
+}
+
+type projectSource struct {
+	Source
+	cols []int
+	out  *types.Schema
+}
+
+// Next selects the projected columns of the wrapped source's batch.
+func (p *projectSource) Next(ctx context.Context) (*types.Batch, error) {
+	b, err := p.Source.Next(ctx)
+	if b == nil || err != nil {
+		return b, err
+	}
+	cols := make([]arrow.Array, len(p.cols))
+	for i, c := range p.cols {
+		cols[i] = b.Cols[c]
+	}
+	return types.NewBatch(p.out, cols, b.Kinds, b.Len()), nil
+}

@@ -49,6 +49,19 @@ func identityMap(n int) []int {
 	return m
 }
 
+// keepOne marks the first column when need marks none, so that a node
+// whose output appends to its input's columns never gets an empty input.
+func keepOne(need []bool) {
+	for _, use := range need {
+		if use {
+			return
+		}
+	}
+	if len(need) > 0 {
+		need[0] = true
+	}
+}
+
 func markRefs(need []bool, es ...expr.Expr) {
 	for _, e := range es {
 		if e == nil {
@@ -153,6 +166,11 @@ func prune(n Node, need []bool) (Node, []int) {
 		all := make([]bool, lc+rc)
 		copy(all, need)
 		markRefs(all, n.Condition)
+		// A join concatenates its inputs' columns, so neither may shrink
+		// to an empty projection: that is planned by passing the wider
+		// input through, which would shift every column after it.
+		keepOne(all[:lc])
+		keepOne(all[lc:])
 		left, lm := prune(n.Left, all[:lc])
 		right, rm := prune(n.Right, all[lc:])
 		newLeft := left.Schema().Len()
@@ -177,6 +195,7 @@ func prune(n Node, need []bool) (Node, []int) {
 		cn := make([]bool, ic)
 		copy(cn, need[:ic])
 		markRefs(cn, n.Args...)
+		keepOne(cn) // the function's columns follow the input's, as in a join
 		child, cm := prune(n.Input, cn)
 		c := *n
 		c.Input = child

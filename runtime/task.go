@@ -31,6 +31,7 @@ type task struct {
 	wm         int64 // combined input watermark
 	cur        int   // operator running now, for panic attribution
 	ctx        context.Context
+	buffering  []int // chain operators holding input back (ops.BufferingOperator)
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
@@ -55,6 +56,9 @@ func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error
 				return nil, &GraphError{Msg: "vertex " + v.nameOrID() + ": source " + op.String() + " is not first in its chain"}
 			}
 			t.source = src
+		}
+		if _, ok := op.(ops.BufferingOperator); ok {
+			t.buffering = append(t.buffering, i)
 		}
 		t.ops = append(t.ops, op)
 	}
@@ -107,6 +111,11 @@ func (t *task) runSource() error {
 			return t.wrap(0, err)
 		}
 		if b == nil || b.Len() == 0 {
+			if b == nil { // idle: rows held back would wait for nothing
+				if err := t.flushBuffered(); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		t.progress.RowsIn.Add(int64(b.Len()))
@@ -143,10 +152,25 @@ func (t *task) runInputs() error {
 	open := n
 	for open > 0 {
 		var m message
-		select {
-		case m = <-t.inbox:
-		case <-t.ctx.Done():
-			return context.Cause(t.ctx)
+		got := false
+		if len(t.buffering) > 0 {
+			select {
+			case m = <-t.inbox:
+				got = true
+			default:
+				// The inbox ran dry: emit what the chain holds back
+				// before waiting.
+				if err := t.flushBuffered(); err != nil {
+					return err
+				}
+			}
+		}
+		if !got {
+			select {
+			case m = <-t.inbox:
+			case <-t.ctx.Done():
+				return context.Cause(t.ctx)
+			}
 		}
 		switch m.kind {
 		case msgBatch:
@@ -235,6 +259,18 @@ func (t *task) finish(from int) error {
 	for _, o := range t.outlets {
 		if err := o.control(t.ctx, msgEnd, 0); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// flushBuffered lets every buffering operator of the chain, in chain
+// order, emit the rows it holds.
+func (t *task) flushBuffered() error {
+	for _, k := range t.buffering {
+		t.cur = k
+		if err := t.ops[k].(ops.BufferingOperator).FlushBuffered(&t.outs[k]); err != nil {
+			return t.wrap(k, err)
 		}
 	}
 	return nil

@@ -67,7 +67,11 @@ var ErrMultipleStatements = errors.New("exactly one statement is expected; use E
 // ExecuteSQL runs exactly one statement (a trailing ';' is allowed). A
 // query or INSERT starts a job that outlives ctx: read it with
 // Result.Next, await it with Result.Wait and stop it with Result.Cancel.
-func (e *Environment) ExecuteSQL(ctx context.Context, statement string) (*Result, error) {
+//
+// A panic while the statement is parsed, planned or started (a bug) is
+// returned as an *InternalError naming the statement.
+func (e *Environment) ExecuteSQL(ctx context.Context, statement string) (_ *Result, err error) {
+	defer recoverStatement(statement, &err)
 	if e.initErr != nil {
 		return nil, e.initErr
 	}
@@ -86,13 +90,13 @@ func (e *Environment) ExecuteScript(ctx context.Context, script string, each fun
 	if e.initErr != nil {
 		return e.initErr
 	}
-	stmts, err := sql.Parse(script)
+	stmts, err := parseScript(script)
 	if err != nil {
 		return wrapError(script, script, err)
 	}
 	texts := splitTexts(script, stmts)
 	for i, st := range stmts {
-		r, err := e.execute(ctx, st, texts[i])
+		r, err := e.safeExecute(ctx, st, texts[i])
 		err = wrapError(script, texts[i], err)
 		if each != nil && !each(texts[i], r, err) {
 			return nil
@@ -104,8 +108,24 @@ func (e *Environment) ExecuteScript(ctx context.Context, script string, each fun
 	return nil
 }
 
+// parseScript is sql.Parse with a panic turned into an *InternalError.
+// Only the parse is guarded in ExecuteScript: a panic in the caller's
+// callback is the caller's and propagates.
+func parseScript(script string) (_ []sql.Stmt, err error) {
+	defer recoverStatement(script, &err)
+	return sql.Parse(script)
+}
+
+// safeExecute is execute with a panic turned into an *InternalError, so
+// that one statement of a script cannot take the others down with it.
+func (e *Environment) safeExecute(ctx context.Context, st sql.Stmt, text string) (_ *Result, err error) {
+	defer recoverStatement(text, &err)
+	return e.execute(ctx, st, text)
+}
+
 // Explain returns the plan of one statement as EXPLAIN prints it.
-func (e *Environment) Explain(ctx context.Context, statement string) (string, error) {
+func (e *Environment) Explain(ctx context.Context, statement string) (_ string, err error) {
+	defer recoverStatement(statement, &err)
 	if e.initErr != nil {
 		return "", e.initErr
 	}

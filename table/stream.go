@@ -22,6 +22,13 @@ func (s *jobStream) next(ctx context.Context) (*types.Batch, error) {
 		return nil, io.EOF
 	}
 	if s.rows == nil {
+		// An INSERT has no rows to wait on: wait for the job itself, but
+		// no longer than the caller allows (an unbounded INSERT never ends).
+		select {
+		case <-s.job.Done():
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 		if err := s.wait(); err != nil {
 			s.done = true
 			return nil, err

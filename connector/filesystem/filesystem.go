@@ -73,6 +73,8 @@ var Factory = &connector.Factory{
 	},
 	NewSource: newSource,
 	NewSink:   newSink,
+	// The source reads only projected columns (CSV converts no others).
+	SupportsProjection: true,
 	SourceBounded: func(opts map[string]string) bool {
 		_, monitor := opts[OptMonitorInterval]
 		return !monitor

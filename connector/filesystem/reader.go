@@ -50,8 +50,12 @@ func openReader(sp split, hazards []byte, buf []byte) (*fileReader, error) {
 		return nil, err
 	}
 	r := &fileReader{f: f, sp: sp, buf: buf, hazards: hazards}
-	if cap(r.buf) < readBufSize {
-		r.buf = make([]byte, readBufSize)
+	want := int64(readBufSize)
+	if st, err := f.Stat(); err == nil {
+		want = min(want, max(st.Size()-sp.start+1, 4<<10)) // small files, small buffers
+	}
+	if int64(cap(r.buf)) < want {
+		r.buf = make([]byte, want)
 	}
 	r.buf = r.buf[:cap(r.buf)]
 	if sp.index > 0 {

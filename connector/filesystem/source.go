@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/format"
 	"github.com/spry-engine/spry/types"
@@ -32,6 +33,9 @@ type source struct {
 
 	rd  *fileReader
 	buf []byte // read buffer, kept across files
+
+	narrow       []int // projected columns, when the decoder cannot project
+	narrowSchema *types.Schema
 }
 
 var _ connector.Source = (*source)(nil)
@@ -46,6 +50,32 @@ func newSource(t *connector.Table) (connector.Source, error) {
 		s.monitor = d
 	}
 	return s, nil
+}
+
+// projector is implemented by decoders that can emit only some columns
+// (format/csv), converting no others.
+type projector interface{ Project(cols []int) error }
+
+// project applies a projection the planner pushed into the scan
+// (Table.Projection): in the decoder when it can, else by narrowing each
+// batch (Next).
+func (s *source) project() error {
+	cols := s.table.Projection
+	if cols == nil {
+		return nil
+	}
+	if p, ok := s.dec.(projector); ok {
+		return p.Project(cols)
+	}
+	fs := make([]types.Field, len(cols))
+	for j, c := range cols {
+		if c < 0 || c >= s.table.Schema.Len() {
+			return fmt.Errorf("projected column %d out of range", c)
+		}
+		fs[j] = s.table.Schema.Fields[c]
+	}
+	s.narrow, s.narrowSchema = cols, types.NewSchema(fs...)
+	return nil
 }
 
 // lineHazards is implemented by decoders whose records may span lines
@@ -66,6 +96,9 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 	}
 	if s.split, err = format.SplitFunc(OptFormat, s.table.Options); err != nil {
 		return err
+	}
+	if err := s.project(); err != nil {
+		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
 	s.block, _ = s.dec.(blockDecoder)
 	if f, err := format.Lookup(s.table.Options[OptFormat]); err == nil && f.Split == nil {
@@ -133,7 +166,15 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 		}
 	}
 	if s.dec.Len() > 0 {
-		return s.dec.Flush(), nil
+		b := s.dec.Flush()
+		if s.narrow != nil {
+			cols := make([]arrow.Array, len(s.narrow))
+			for j, c := range s.narrow {
+				cols[j] = b.Cols[c]
+			}
+			b = types.NewBatch(s.narrowSchema, cols, b.Kinds, b.Len())
+		}
+		return b, nil
 	}
 	if s.monitor == 0 {
 		return nil, io.EOF
@@ -171,6 +212,10 @@ func (s *source) decode() error {
 			return readError(s.table.Name, r.sp.path, r.off, err)
 		}
 		if n == 0 {
+			if r.eof && !r.done() && len(data) > 0 && stop > 0 {
+				// A decoder must take every whole record it is given.
+				return fmt.Errorf("table %s: %s: decoder made no progress at offset %d", s.table.Name, r.sp.path, r.off)
+			}
 			if r.eof || r.done() {
 				return nil
 			}

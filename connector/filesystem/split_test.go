@@ -195,3 +195,30 @@ func TestSplitErrorLine(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestProjection reads a projected table: CSV projects in its decoder
+// (a bad value in a column not read is no error), JSON by narrowing.
+func TestProjection(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("1,x,2020-01-01 00:00:00\n2,y,not a time\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"id":1,"name":"x"}`+"\n"+`{"id":2,"name":"y"}`+"\n"), 0o644)
+	for _, format := range []string{"csv", "json"} {
+		tbl := &connector.Table{Name: "in", Schema: schema, Projection: []int{1, 0},
+			Options: map[string]string{OptPath: filepath.Join(dir, "a."+format), OptFormat: format}}
+		src, err := Factory.NewSource(tbl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Open(context.Background(), connector.Task{Parallelism: 1}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := src.Next(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if got := fmt.Sprint(b.Schema.Names(), b.Row(0), b.Row(1)); got != "[name id] [x 1] [y 2]" {
+			t.Errorf("%s: got %s", format, got)
+		}
+		src.Close()
+	}
+}

@@ -88,3 +88,34 @@ func appendNums[A number, T any, B numBuilder[T]](b B, vals []A, valid []bool, c
 func builderError(fn string, b array.Builder) error {
 	return fmt.Errorf("%s: cannot append results to a %T", fn, b)
 }
+
+// appendResult appends each group's current value (NULL if none) to b.
+func (s *single[T]) appendResult(f *valueFactory[T], groups []uint32, b array.Builder) {
+	b.Reserve(len(groups))
+	for _, g := range groups {
+		if int(g) < len(s.has) && s.has[g] {
+			f.c.add(b, s.vals[g])
+		} else {
+			b.AppendNull()
+		}
+	}
+}
+
+// AppendResult appends the current MIN or MAX of each group to b.
+func (a *extremeAcc[T]) AppendResult(_ *expr.Context, groups []uint32, b array.Builder) error {
+	a.appendResult(a.f, groups, b)
+	return nil
+}
+
+// AppendResult appends the current MIN or MAX of each group to b.
+func (a *extremeRetractAcc[T]) AppendResult(_ *expr.Context, groups []uint32, b array.Builder) error {
+	a.appendResult(a.f, groups, b)
+	return nil
+}
+
+// AppendResult appends the current FIRST_VALUE or LAST_VALUE of each
+// group to b.
+func (a *edgeAcc[T]) AppendResult(_ *expr.Context, groups []uint32, b array.Builder) error {
+	a.appendResult(a.f, groups, b)
+	return nil
+}

@@ -224,14 +224,22 @@ func bindStrN(name, sig string, fn func(dst []byte, s []string) ([]byte, bool), 
 		}
 		var k expr.Kernel
 		if fn == nil {
-			k = strKernel(false, func(a []arrow.Array) rowFunc {
+			k = strKernelErr(false, func(a []arrow.Array) rowFuncErr {
 				s, n := strAt(a[0]), intAt(a[1])
-				return func(i int, dst []byte) ([]byte, bool) {
-					v := s(i)
-					for c := n(i); c > 0; c-- {
+				return func(i int, dst []byte) ([]byte, bool, error) {
+					v, c := s(i), n(i)
+					if c > 0 {
+						if err := checkStrBytes(name, satMul(c, int64(len(v)))); err != nil {
+							return dst, false, err
+						}
+					}
+					if v == "" {
+						return dst, true, nil // and no 2^31 empty appends
+					}
+					for ; c > 0; c-- {
 						dst = append(dst, v...)
 					}
-					return dst, true
+					return dst, true, nil
 				}
 			})
 		} else {
@@ -258,16 +266,23 @@ func bindPad(name string, left bool) func([]expr.Arg) (types.DataType, expr.Kern
 		if err := checkSig(name, name+"(STRING, INT, STRING)", args, 3, 3, isStrArg, isIntArg, isStrArg); err != nil {
 			return types.Null, nil, err
 		}
-		k := strKernel(false, func(a []arrow.Array) rowFunc {
+		k := strKernelErr(false, func(a []arrow.Array) rowFuncErr {
 			s, n, p := strAt(a[0]), intAt(a[1]), strAt(a[2])
-			return func(i int, dst []byte) ([]byte, bool) {
+			return func(i int, dst []byte) ([]byte, bool, error) {
 				v, l, pad := s(i), n(i), p(i)
 				if l < 0 || pad == "" {
-					return dst, false
+					return dst, false, nil
 				}
 				c := int64(utf8.RuneCountInString(v))
 				if l <= c {
-					return append(dst, v[:runeOff(v, int(l))]...), true
+					return append(dst, v[:runeOff(v, int(l))]...), true, nil
+				}
+				perChar := int64(1) // bytes per pad character, at most
+				if utf8.RuneCountInString(pad) != len(pad) {
+					perChar = utf8.UTFMax
+				}
+				if err := checkStrBytes(name, satAdd(int64(len(v)), satMul(l-c, perChar))); err != nil {
+					return dst, false, err
 				}
 				if !left {
 					dst = append(dst, v...)
@@ -279,7 +294,7 @@ func bindPad(name string, left bool) func([]expr.Arg) (types.DataType, expr.Kern
 				if left {
 					dst = append(dst, v...)
 				}
-				return dst, true
+				return dst, true, nil
 			}
 		})
 		return types.String.WithNullable(true), k, nil

@@ -183,6 +183,9 @@ func strKernelCtx(bin bool, prep func(ctx *expr.Context, args []arrow.Array) row
 				out.null()
 			}
 		}
+		if err := checkStrColumn(out); err != nil {
+			return nil, err
+		}
 		return out.finish(bin), nil
 	}
 }

@@ -154,3 +154,72 @@ func TestStrColumnNulls(t *testing.T) {
 }
 
 var _ format.Decoder = (*Decoder)(nil)
+
+// FuzzDecodeBlock checks that DecodeBlock, however the data is revealed,
+// decodes exactly what Decode does record by record.
+func FuzzDecodeBlock(f *testing.F) {
+	for _, s := range []string{"a,b\nc,d\n", "\"x\ny\",z\n\r\n#c\n", "a\\\nb,c", "N,\"\"\"\",\n,\n", "1,x,2.5\n"} {
+		f.Add(s, uint8(3))
+	}
+	strs := types.NewSchema(types.Field{Name: "a", Type: types.String}, types.Field{Name: "b", Type: types.String})
+	mixed := types.NewSchema(types.Field{Name: "id", Type: types.Int}, types.Field{Name: "s", Type: types.String},
+		types.Field{Name: "d", Type: types.Double})
+	optSets := []map[string]string{nil, {OptAllowComments: "true", OptNullLiteral: "N"},
+		{OptEscapeCharacter: "\\", OptIgnoreParseErrors: "true"}, {OptDisableQuoteCharacter: "true"}}
+	f.Fuzz(func(t *testing.T, data string, chunk uint8) {
+		for _, schema := range []*types.Schema{strs, mixed} {
+			for _, opts := range optSets {
+				want, wantErr := decodeRecords(t, schema, opts, data)
+				got, err := decodeBlocks(t, schema, opts, data, int(chunk)+1)
+				if fmt.Sprint(err) != fmt.Sprint(wantErr) || got != want {
+					t.Fatalf("opts %v data %q: block %q, %v; records %q, %v", opts, data, got, err, want, wantErr)
+				}
+			}
+		}
+	})
+}
+
+// TestProject checks that a projected decoder emits the chosen columns in
+// order, through both Decode and DecodeBlock, and ignores bad values in
+// columns it does not read.
+func TestProject(t *testing.T) {
+	schema := types.NewSchema(types.Field{Name: "id", Type: types.Int}, types.Field{Name: "s", Type: types.String},
+		types.Field{Name: "t", Type: types.String})
+	data := "1,a,x\nbad,b,y\n3,\"c\",z\n"
+	tests := []struct {
+		cols []int
+		want string
+	}{
+		{[]int{1}, "[a]\n[b]\n[c]\n"},
+		{[]int{2, 1}, "[x a]\n[y b]\n[z c]\n"},
+		{[]int{1, 1}, "[a a]\n[b b]\n[c c]\n"},
+	}
+	for _, tc := range tests {
+		for _, block := range []bool{false, true} {
+			dec, _ := NewDecoder(schema, nil)
+			d := dec.(*Decoder)
+			if err := d.Project(tc.cols); err != nil {
+				t.Fatal(err)
+			}
+			if block {
+				if _, err := d.DecodeBlock([]byte(data), true, len(data)+1, 100); err != nil {
+					t.Fatalf("%v: %v", tc.cols, err)
+				}
+			} else {
+				for _, rec := range strings.SplitAfter(data, "\n") {
+					if err := d.Decode([]byte(rec)); err != nil {
+						t.Fatalf("%v: %v", tc.cols, err)
+					}
+				}
+			}
+			b := d.Flush()
+			if got := rowsOf([]*types.Batch{b}); got != tc.want || b.Schema.Len() != len(tc.cols) {
+				t.Errorf("%v block=%v: got %q (schema %v), want %q", tc.cols, block, got, b.Schema.Names(), tc.want)
+			}
+		}
+	}
+	dec, _ := NewDecoder(schema, nil)
+	if err := dec.(*Decoder).Project([]int{3}); err == nil {
+		t.Error("out-of-range projection accepted")
+	}
+}

@@ -33,11 +33,13 @@ type Decoder struct {
 	builders []array.Builder
 	cells    []cellDecoder
 	isNull   []bool
-	buf      []byte       // unescaped field contents
-	ends     []int        // end offset of each field in buf
-	bounds   []int        // start and end of each field, in buf or a block
-	special  [256]bool    // bytes DecodeBlock stops at: newline, delimiter, quote, escape
-	strCols  []*strColumn // every cell, when all are strColumns and no null literal is set
+	buf      []byte        // unescaped field contents
+	ends     []int         // end offset of each field in buf
+	bounds   []int         // start and end of each field, in buf or a block
+	special  [256]bool     // bytes DecodeBlock stops at: newline, delimiter, quote, escape
+	strCols  []strField    // the cells read, when all are strColumns and no null literal is set
+	out      []int         // the cells a batch holds, in order (Project)
+	outSch   *types.Schema // the schema of those
 	rows     int
 	skipped  int64
 }
@@ -52,7 +54,7 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoder{schema: schema, cfg: cfg, isNull: make([]bool, len(schema.Fields))}
+	d := &Decoder{schema: schema, cfg: cfg, isNull: make([]bool, len(schema.Fields)), outSch: schema}
 	for _, f := range schema.Fields {
 		if f.Type.Kind == types.KindChar || f.Type.Kind == types.KindVarChar {
 			d.builders = append(d.builders, nil) // built by strColumn
@@ -67,23 +69,14 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 		d.builders = append(d.builders, b)
 		d.cells = append(d.cells, c)
 	}
-	if cfg.nullLiteral == nil {
-		for _, c := range d.cells {
-			sc, ok := c.(*strColumn)
-			if !ok {
-				d.strCols = nil
-				break
-			}
-			d.strCols = append(d.strCols, sc)
+	for i := range d.cells {
+		d.out = append(d.out, i)
+	}
+	d.findStrCols()
+	for _, c := range []int{'\n', int(cfg.delim), cfg.quote, cfg.escape} {
+		if c >= 0 {
+			d.special[c] = true
 		}
-	}
-	d.special['\n'] = true
-	d.special[cfg.delim] = true
-	if cfg.quote >= 0 {
-		d.special[cfg.quote] = true
-	}
-	if cfg.escape >= 0 {
-		d.special[cfg.escape] = true
 	}
 	return d, nil
 }
@@ -224,17 +217,21 @@ func (d *Decoder) Skipped() int64 { return d.skipped }
 
 // Flush returns the decoded rows and starts a new batch.
 func (d *Decoder) Flush() *types.Batch {
-	cols := make([]arrow.Array, len(d.builders))
-	for i, b := range d.builders {
-		if sc, ok := d.cells[i].(*strColumn); ok {
-			cols[i] = sc.newArray()
-		} else {
-			cols[i] = b.NewArray()
+	arrays := make([]arrow.Array, len(d.cells))
+	cols := make([]arrow.Array, len(d.out))
+	for j, i := range d.out {
+		if arrays[i] == nil {
+			if sc, ok := d.cells[i].(*strColumn); ok {
+				arrays[i] = sc.newArray()
+			} else {
+				arrays[i] = d.builders[i].NewArray()
+			}
 		}
+		cols[j] = arrays[i]
 	}
 	n := d.rows
 	d.rows = 0
-	return types.NewBatch(d.schema, cols, nil, n)
+	return types.NewBatch(d.outSch, cols, nil, n)
 }
 
 func newCell(t types.DataType, b array.Builder, cfg *config, top bool) (cellDecoder, error) {

@@ -88,6 +88,9 @@ func (t *translator) setOp(s *plan.SetOp) (*Node, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := sameWidth(c, in, "union"); err != nil {
+				return nil, err
+			}
 			n.Inputs = append(n.Inputs, c)
 			if c.Parallelism > n.Parallelism {
 				n.Parallelism = c.Parallelism
@@ -106,6 +109,9 @@ func (t *translator) setOp(s *plan.SetOp) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sameWidth(left, s.Ins[0], keyword); err != nil {
+		return nil, err
+	}
 	keys := make([]int, out.Len())
 	for i := range keys {
 		keys[i] = i
@@ -113,6 +119,9 @@ func (t *translator) setOp(s *plan.SetOp) (*Node, error) {
 	for _, r := range s.Ins[1:] {
 		right, err := t.translate(r)
 		if err != nil {
+			return nil, err
+		}
+		if err := sameWidth(right, r, keyword); err != nil {
 			return nil, err
 		}
 		p := t.opts.Parallelism
@@ -222,6 +231,12 @@ func (t *translator) join(j *plan.Join) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sameWidth(left, j.Left, "join"); err != nil {
+		return nil, err
+	}
+	if err := sameWidth(right, j.Right, "join"); err != nil {
+		return nil, err
+	}
 	lk, rk, rest := plan.EquiKeys(j.Condition, left.Schema.Len())
 	p := t.opts.Parallelism
 	var le, re *Node
@@ -234,8 +249,6 @@ func (t *translator) join(j *plan.Join) (*Node, error) {
 		le = exchange(left, spryrt.Hash, lk, p)
 		re = exchange(right, spryrt.Hash, rk, p)
 	}
-	// The output follows the physical inputs, which may carry more
-	// columns than the logical ones (see the empty projection above).
 	out := (&plan.Join{Left: &schemaNode{left.Schema}, Right: &schemaNode{right.Schema}, Type: j.Type}).Schema()
 	both := &types.Schema{Fields: append(append([]types.Field(nil), left.Schema.Fields...), right.Schema.Fields...)}
 	desc := "joinType=[" + joinTypeName(j.Type) + "], where=[" + formatExpr(j.Condition, both) + "], select=[" + strings.Join(out.Names(), ", ") + "]"
@@ -293,6 +306,9 @@ func (t *translator) correlate(c *plan.Correlate) (*Node, error) {
 	if fn == nil && c.Kernel == nil {
 		return nil, errorf(ErrInternal, "correlate without a table function")
 	}
+	if err := sameWidth(in, c.Input, "correlate"); err != nil {
+		return nil, err
+	}
 	out := &types.Schema{Fields: append(append([]types.Field(nil), in.Schema.Fields...), c.Fields...)}
 	if c.Left {
 		for i := in.Schema.Len(); i < out.Len(); i++ {
@@ -317,4 +333,17 @@ func (t *translator) correlate(c *plan.Correlate) (*Node, error) {
 		Name: "Correlate", Desc: "invocation=[" + name + "(" + strings.Join(args, ", ") + ")], select=[" + strings.Join(out.Names(), ", ") + "], joinType=[" + jt + "]",
 		Inputs: []*Node{in}, Schema: out, Parallelism: in.Parallelism, Spec: &ops.Spec{Kind: ops.KindCorrelate, Config: cfg},
 	}, nil
+}
+
+// sameWidth checks that a physical input has as many columns as its
+// logical node. Joins, correlates and set operations address their
+// inputs' columns by position, so a wider input (an empty projection is
+// planned by passing its input through) would silently shift columns;
+// the optimizer never produces that shape, and this turns a future slip
+// into a planning error instead of wrong rows or a crash.
+func sameWidth(phys *Node, logical plan.Node, what string) error {
+	if got, want := phys.Schema.Len(), logical.Schema().Len(); got != want {
+		return errorf(ErrInternal, fmt.Sprintf("%s input has %d columns, the plan expects %d", what, got, want))
+	}
+	return nil
 }

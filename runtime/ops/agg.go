@@ -130,6 +130,7 @@ type hashAgg struct {
 	epoch    uint32
 	stream   streamScratch
 	perRowS  perRowScratch
+	local    localState
 }
 
 var (
@@ -142,7 +143,7 @@ func NewHashAgg(cfg *AggConfig) (Operator, error) {
 	if cfg == nil || cfg.InSchema == nil {
 		return nil, &AggConfigError{"missing input schema"}
 	}
-	a := &hashAgg{cfg: cfg}
+	a := &hashAgg{cfg: cfg, epoch: 1} // epoch 0 would match unmarked groups
 	keyTypes := make([]types.DataType, len(cfg.Keys))
 	for i, k := range cfg.Keys {
 		if k < 0 || k >= cfg.InSchema.Len() {
@@ -312,18 +313,6 @@ func (a *hashAgg) results(groups []uint32) ([]arrow.Array, error) {
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// resetGroups clears groups in every accumulator and drops them from the
-// table.
-func (a *hashAgg) resetGroups(groups []uint32) {
-	for _, acc := range a.accs {
-		acc.Reset(groups)
-	}
-	for _, g := range groups {
-		a.rowCnt[g] = 0
-		a.table.drop(g)
-	}
 }
 
 // growGroups sizes the per-group arrays to the table.

@@ -13,7 +13,7 @@ const aggEmitRows = 8192
 // empty input; its global phase produces that row.
 func (a *hashAgg) EndInput(_ int, out Collector) error {
 	if a.cfg.Streaming {
-		return nil
+		return a.FlushBuffered(out)
 	}
 	if len(a.cfg.Keys) == 0 && a.table.len() == 0 && a.cfg.Phase != AggLocal {
 		a.table.assign(nil, 0, nil)

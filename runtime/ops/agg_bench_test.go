@@ -113,3 +113,40 @@ func BenchmarkHashAggBatchSum(b *testing.B) {
 		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1), aggCallOf(b, "SUM", []int{1}, false, -1)}}
 	})
 }
+
+// BenchmarkHashAggStreamLocal: the local phase of two-phase streaming
+// aggregation over skewed words, which emits and clears every batch.
+func BenchmarkHashAggStreamLocal(b *testing.B) {
+	benchAggOn(b, benchWordsDist(true), func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}, Streaming: true, MiniBatch: true, Phase: AggLocal}
+	})
+}
+
+// BenchmarkHashAggStreamPerRowSkewedSum: per-row changelog of COUNT, SUM
+// and MAX over skewed words (arguments gathered per round).
+func BenchmarkHashAggStreamPerRowSkewedSum(b *testing.B) {
+	benchAggOn(b, benchWordsDist(true), func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1),
+			aggCallOf(b, "SUM", []int{1}, false, -1), aggCallOf(b, "MAX", []int{1}, false, -1)}, Streaming: true}
+	})
+}
+
+// BenchmarkHashAggBatchDistinct: COUNT(*) GROUP BY a string key whose
+// every value is new (1M groups), the hash table's insert path.
+func BenchmarkHashAggBatchDistinct(b *testing.B) {
+	var in []*types.Batch
+	for lo := 0; lo < 1<<20; lo += 8192 {
+		sb := array.NewStringBuilder(memory.DefaultAllocator)
+		nb := array.NewInt64Builder(memory.DefaultAllocator)
+		fb := array.NewBooleanBuilder(memory.DefaultAllocator)
+		for i := lo; i < lo+8192; i++ {
+			sb.Append(fmt.Sprintf("user-%09d", i))
+			nb.Append(int64(i))
+			fb.Append(true)
+		}
+		in = append(in, types.NewBatch(aggIn, []arrow.Array{sb.NewArray(), nb.NewArray(), fb.NewArray()}, nil, 8192))
+	}
+	benchAggOn(b, in, func() *AggConfig {
+		return &AggConfig{Keys: []int{0}, Calls: []AggCall{aggCallOf(b, "COUNT", nil, false, -1)}}
+	})
+}

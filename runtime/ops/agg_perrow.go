@@ -37,16 +37,18 @@ type perRowScratch struct {
 	lastPos []int32  // per group: position of its latest result
 	posMark []uint32 // per group: the batch (epoch) lastPos belongs to
 	prevG   []uint32
-	prevJ   []int32
+	gone    []uint32
+	perm    []arrow.Array // argument columns in round order, by column
 	keyA    []byte
 	keyB    []byte
 }
 
-// resultAppender is implemented by accumulators (expr/aggregate's COUNT
-// and SUM family) that append results to a builder of the call's result
-// type: the per-row path reads results after every round, and appending
-// them costs no Arrow array per read. Other accumulators' Result arrays
-// are kept and concatenated.
+// resultAppender is implemented by accumulators (expr/aggregate's COUNT,
+// SUM/AVG, MIN/MAX, FIRST_VALUE/LAST_VALUE) that append results to a
+// builder of the call's result type: the per-row path reads results after
+// every round, and appending them costs no Arrow array per read. Other
+// accumulators' Result arrays are kept and concatenated. The interface is
+// matched structurally, so expr's Accumulator contract is unchanged.
 type resultAppender interface {
 	AppendResult(ctx *expr.Context, groups []uint32, b array.Builder) error
 }
@@ -63,10 +65,11 @@ type resultColumn struct {
 // To stay vectorized the rows are processed in rounds: round k holds each
 // group's k-th row of the batch, so no group appears twice in a round and
 // a round is folded in with whole-column calls. The number of rounds is
-// the largest number of rows one group has in the batch, which for
-// uniformly spread keys is a handful, so the fixed cost of a round
-// (result arrays) is paid a few times per batch, not per row. The changes
-// of all rounds are put into row order and built into one output batch.
+// the largest number of rows one group has in the batch (a handful for
+// spread keys, hundreds for a hot key); a round allocates nothing when
+// the accumulators are resultAppenders, as the common ones are. The
+// changes of all rounds are put into row order and built into one output
+// batch.
 func (a *hashAgg) perRow(b *types.Batch, retract []bool) error {
 	s := &a.perRowS
 	n := b.Len()
@@ -120,20 +123,39 @@ func (a *hashAgg) perRow(b *types.Batch, retract []bool) error {
 		}
 	}
 	s.resLen = 0
+	// Argument columns in round order, so each round reads a slice.
+	clear(s.perm)
+	s.perm = s.perm[:0]
+	for range b.Cols {
+		s.perm = append(s.perm, nil)
+	}
+	for _, call := range a.cfg.Calls {
+		for _, col := range call.Args {
+			if s.perm[col] == nil {
+				if rounds == 1 {
+					s.perm[col] = b.Cols[col]
+				} else {
+					s.perm[col] = kernel.Take(b.Cols[col], byRound)
+				}
+			}
+		}
+	}
 	lo := int32(0)
 	for r := 0; r < rounds; r++ {
 		hi := start[r]
-		if err := a.round(b, retract, byRound[lo:hi], r == 0 && rounds == 1); err != nil {
+		if err := a.round(retract, byRound[lo:hi], int(lo), rounds == 1); err != nil {
 			return err
 		}
 		lo = hi
 	}
+	clear(s.perm)
 	return a.assemblePerRow(n)
 }
 
-// round folds in rows idx (ascending, no group twice) and records their
-// changes; whole says idx is every row of b in order.
-func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool) error {
+// round folds in rows idx (ascending, no group twice), which are rows
+// [lo, lo+len(idx)) of the permuted argument columns, and records their
+// changes; whole says idx is every row of the batch in order.
+func (a *hashAgg) round(retract []bool, idx []int32, lo int, whole bool) error {
 	s := &a.stream
 	p := &a.perRowS
 	m := len(idx)
@@ -159,13 +181,13 @@ func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool)
 	// The result before this row: a group's result after its previous
 	// row of the batch, or, for its first row, read now.
 	if old {
-		prevG, prevJ := p.prevG[:0], p.prevJ[:0]
+		prevG := p.prevG[:0]
 		for k, g := range order {
 			if !first[need[k]] && p.posMark[g] != a.epoch {
-				prevG, prevJ = append(prevG, g), append(prevJ, int32(k))
+				prevG = append(prevG, g)
 			}
 		}
-		p.prevG, p.prevJ = prevG, prevJ
+		p.prevG = prevG
 		if len(prevG) > 0 {
 			base, err := a.readResults(prevG)
 			if err != nil {
@@ -183,7 +205,7 @@ func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool)
 			ret[j] = retract[i]
 		}
 	}
-	if err := a.updateRows(b, idx, eff, ret, whole); err != nil {
+	if err := a.updateRows(idx, lo, eff, ret, whole); err != nil {
 		return err
 	}
 	for _, j := range need {
@@ -197,7 +219,7 @@ func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool)
 	if err != nil {
 		return err
 	}
-	var gone []uint32
+	gone := p.gone[:0]
 	for k, g := range order {
 		row, isFirst := idx[need[k]], first[need[k]]
 		prev, next := p.lastPos[g], base+int32(k)
@@ -215,6 +237,7 @@ func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool)
 			gone = append(gone, g)
 		}
 	}
+	p.gone = gone
 	// Flink clears the state of an emptied group; a later row of the same
 	// batch starts it afresh. The slot is released at the end of the batch.
 	if len(gone) > 0 {
@@ -225,6 +248,24 @@ func (a *hashAgg) round(b *types.Batch, retract []bool, idx []int32, whole bool)
 	return nil
 }
 
+// sameResult reports whether results x and y are equal in every call.
+func (p *perRowScratch) sameResult(res []arrow.Array, ints []*array.Int64, x, y int) bool {
+	for c := range res {
+		if a := ints[c]; a != nil {
+			if a.IsValid(x) != a.IsValid(y) || (a.IsValid(x) && a.Value(x) != a.Value(y)) {
+				return false
+			}
+			continue
+		}
+		p.keyA = kernel.AppendKey(p.keyA[:0], res[c:c+1], x)
+		p.keyB = kernel.AppendKey(p.keyB[:0], res[c:c+1], y)
+		if !bytes.Equal(p.keyA, p.keyB) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *perRowScratch) add(row int32, k types.RowKind, src int32, g uint32) {
 	p.outRow = append(p.outRow, row)
 	p.outKind = append(p.outKind, k)
@@ -232,9 +273,10 @@ func (p *perRowScratch) add(row int32, k types.RowKind, src int32, g uint32) {
 	p.outGroup = append(p.outGroup, g)
 }
 
-// updateRows folds rows idx of b into the accumulators, eff[j] being the
+// updateRows folds rows idx (at lo in the permuted argument columns) into
+// the accumulators, eff[j] being the
 // effective group of row idx[j] (NoGroup to skip it in every call).
-func (a *hashAgg) updateRows(b *types.Batch, idx []int32, eff []uint32, ret []bool, whole bool) error {
+func (a *hashAgg) updateRows(idx []int32, lo int, eff []uint32, ret []bool, whole bool) error {
 	p := &a.perRowS
 	for c, call := range a.cfg.Calls {
 		cg := growU32(p.cg, len(idx))
@@ -250,9 +292,9 @@ func (a *hashAgg) updateRows(b *types.Batch, idx []int32, eff []uint32, ret []bo
 		args := p.args[:0]
 		for _, col := range call.Args {
 			if whole {
-				args = append(args, b.Cols[col])
+				args = append(args, p.perm[col])
 			} else {
-				args = append(args, kernel.Take(b.Cols[col], idx))
+				args = append(args, array.NewSlice(p.perm[col], int64(lo), int64(lo+len(idx))))
 			}
 		}
 		p.args = args
@@ -274,6 +316,9 @@ func (a *hashAgg) readResults(groups []uint32) (int32, error) {
 		if rc.b != nil {
 			if err := acc.(resultAppender).AppendResult(a.ctx, groups, rc.b); err != nil {
 				return 0, err
+			}
+			if rc.b.Len() != int(p.resLen)+len(groups) { // a result type the accumulator cannot append
+				return 0, &AggConfigError{fmt.Sprintf("%s appended %d results, want %d", a.cfg.Calls[c].Name, rc.b.Len()-int(p.resLen), len(groups))}
 			}
 			continue
 		}
@@ -346,16 +391,17 @@ func (a *hashAgg) assemblePerRow(n int) error {
 	kinds := make([]types.RowKind, 0, m)
 	src := make([]int32, 0, m)
 	groups := make([]uint32, 0, m)
+	// BIGINT results (COUNT, SUM of integers) compare by value; others by
+	// their key encoding.
+	ints := make([]*array.Int64, len(res))
+	for c, r := range res {
+		ints[c], _ = r.(*array.Int64)
+	}
 	for i := 0; i < m; i++ {
 		e := sorted[i]
-		if p.outKind[e] == types.UpdateBefore {
-			u := sorted[i+1]
-			p.keyA = kernel.AppendKey(p.keyA[:0], res, int(p.outSrc[e]))
-			p.keyB = kernel.AppendKey(p.keyB[:0], res, int(p.outSrc[u]))
-			if bytes.Equal(p.keyA, p.keyB) {
-				i++ // unchanged: Flink emits nothing
-				continue
-			}
+		if p.outKind[e] == types.UpdateBefore && p.sameResult(res, ints, int(p.outSrc[e]), int(p.outSrc[sorted[i+1]])) {
+			i++ // unchanged: Flink emits nothing
+			continue
 		}
 		kinds, src, groups = append(kinds, p.outKind[e]), append(src, p.outSrc[e]), append(groups, p.outGroup[e])
 	}

@@ -41,6 +41,11 @@ func (a *hashAgg) SnapshotState(w io.Writer) error {
 	schema := a.snapshotSchema()
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	groups := a.table.liveGroups(nil)
+	if a.cfg.Streaming && a.cfg.Phase == AggLocal {
+		// A local phase has state only in its current bundle; the keys
+		// it keeps between bundles have none.
+		groups = a.local.touched
+	}
 	for lo := 0; lo < len(groups); lo += aggEmitRows {
 		part := groups[lo:min(lo+aggEmitRows, len(groups))]
 		cols := a.table.keyColumns(part)
@@ -97,6 +102,9 @@ func (a *hashAgg) RestoreState(r io.Reader) error {
 		cnt := cols[next].(*array.Int64).Int64Values()
 		for i, g := range groups {
 			a.rowCnt[g] += cnt[i]
+		}
+		if a.cfg.Streaming && a.cfg.Phase == AggLocal {
+			a.restoreLocal(groups) // emitted with the next bundle
 		}
 	}
 	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {

@@ -195,29 +195,6 @@ func (a *hashAgg) changes(order []uint32, first func(j int) bool, prev, next []a
 	return nil
 }
 
-// localBundle pre-aggregates a batch and emits each touched group's state
-// and row count as +I, then forgets them (Flink's local group aggregate
-// emits and clears once per bundle).
-func (a *hashAgg) localBundle(b *types.Batch, retract []bool, out Collector) error {
-	if err := a.update(b, nil, retract, 0, b.Len()); err != nil {
-		return err
-	}
-	for i, g := range a.groups[:b.Len()] {
-		if retract != nil && retract[i] {
-			a.rowCnt[g]--
-		} else {
-			a.rowCnt[g]++
-		}
-	}
-	groups := a.table.liveGroups(nil)
-	ob, err := a.emitRows(groups, nil)
-	if err != nil {
-		return err
-	}
-	a.resetGroups(groups)
-	return out.Emit(ob)
-}
-
 // flush emits the changes gathered while processing a batch as one batch.
 func (a *hashAgg) flush(out Collector) error {
 	s := &a.stream

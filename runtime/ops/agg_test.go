@@ -255,10 +255,14 @@ func TestStreamingModesAgree(t *testing.T) {
 	local := newAgg(t, &AggConfig{Keys: []int{0}, Calls: calls(), Streaming: true, Phase: AggLocal})
 	lc := &aggCollector{}
 	var localOut []*types.Batch
+	toGlobal := collectorFunc(func(b *types.Batch) error { localOut = append(localOut, b); return lc.Emit(b) })
 	for _, b := range in {
-		if err := local.ProcessBatch(0, b, collectorFunc(func(b *types.Batch) error { localOut = append(localOut, b); return lc.Emit(b) })); err != nil {
+		if err := local.ProcessBatch(0, b, toGlobal); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := local.EndInput(0, toGlobal); err != nil { // the local phase emits its last bundle
+		t.Fatal(err)
 	}
 	lcfg := local.(*hashAgg).cfg
 	global := newAgg(t, &AggConfig{Keys: []int{0}, Calls: calls(), Streaming: true, Phase: AggGlobal, InSchema: lcfg.OutputSchema()})

@@ -143,6 +143,15 @@ func (t *groupTable) drop(g uint32) {
 	t.free = append(t.free, g)
 }
 
+// reset forgets every group; slots are handed out from 0 again.
+func (t *groupTable) reset() {
+	t.index = newKeyIndex()
+	t.live, t.free, t.size, t.nullGroup = t.live[:0], t.free[:0], 0, -1
+	for i, kt := range t.types {
+		t.stores[i] = newKeyStore(kt)
+	}
+}
+
 // liveGroups appends every live group index to dst in slot order.
 func (t *groupTable) liveGroups(dst []uint32) []uint32 {
 	for g, ok := range t.live {
@@ -233,28 +242,53 @@ func (s *fixedStore[T]) gather(groups []uint32) arrow.Array {
 	return array.MakeFromData(d)
 }
 
-// stringStore keeps STRING keys, copied out of the batch.
+// stringStore keeps STRING keys copied into one byte arena: no
+// allocation per group and nothing for the garbage collector to scan,
+// however many groups there are. Bytes of replaced keys (slots reused
+// after a streaming group is dropped) are reclaimed by compacting.
 type stringStore struct {
 	t     types.DataType
-	vals  []string
+	arena []byte
+	off   []uint64 // key of group g is arena[off[g] : off[g]+n[g]]
+	n     []uint32
 	valid []bool
+	dead  int
 }
 
 func (s *stringStore) set(groups []uint32, rows []int32, a arrow.Array) {
 	sa := a.(*array.String)
 	for j, g := range groups {
-		for int(g) >= len(s.vals) {
-			s.vals, s.valid = append(s.vals, ""), append(s.valid, false)
+		for int(g) >= len(s.off) {
+			s.off, s.n, s.valid = append(s.off, 0), append(s.n, 0), append(s.valid, false)
 		}
 		r := int(rows[j])
-		s.vals[g], s.valid[g] = strings.Clone(sa.Value(r)), sa.IsValid(r)
+		v := sa.Value(r)
+		s.dead += int(s.n[g])
+		s.off[g], s.n[g], s.valid[g] = uint64(len(s.arena)), uint32(len(v)), sa.IsValid(r)
+		s.arena = append(s.arena, v...)
 	}
+	if s.dead > 64<<10 && s.dead*2 > len(s.arena) {
+		s.compact()
+	}
+}
+
+// compact copies the keys of every slot into a new arena. Keys of dropped
+// groups are copied too (their slots are reused soon), which keeps this
+// free of knowledge of which groups live.
+func (s *stringStore) compact() {
+	arena := make([]byte, 0, len(s.arena)-s.dead)
+	for g := range s.off {
+		o := uint64(len(arena))
+		arena = append(arena, s.arena[s.off[g]:s.off[g]+uint64(s.n[g])]...)
+		s.off[g] = o
+	}
+	s.arena, s.dead = arena, 0
 }
 
 func (s *stringStore) gather(groups []uint32) arrow.Array {
 	size, nulls := 0, 0
 	for _, g := range groups {
-		size += len(s.vals[g])
+		size += int(s.n[g])
 		if !s.valid[g] {
 			nulls++
 		}
@@ -264,7 +298,7 @@ func (s *stringStore) gather(groups []uint32) arrow.Array {
 	offsets := make([]int32, len(groups)+1)
 	data := make([]byte, 0, size)
 	for i, g := range groups {
-		data = append(data, s.vals[g]...)
+		data = append(data, s.arena[s.off[g]:s.off[g]+uint64(s.n[g])]...)
 		offsets[i+1] = int32(len(data))
 	}
 	var valid *memory.Buffer

@@ -2,6 +2,8 @@ package ops
 
 import (
 	"hash/maphash"
+	"math/bits"
+	"unsafe"
 )
 
 // keyIndex maps byte-string keys (a STRING value, or kernel.AppendKey's
@@ -19,6 +21,7 @@ type keyIndex struct {
 	arena []byte
 	dead  int // arena bytes of deleted keys, reclaimed by compact
 	seed  maphash.Seed
+	seed1 uint64 // for hashing short keys inline
 	// hashes[g] is the hash of group g's key, to find its slot on delete.
 	hashes []uint64
 }
@@ -35,11 +38,43 @@ type keySlot struct {
 const keyIndexMinSlots = 1024
 
 func newKeyIndex() *keyIndex {
-	return &keyIndex{slots: make([]keySlot, keyIndexMinSlots), mask: keyIndexMinSlots - 1, seed: maphash.MakeSeed()}
+	seed := maphash.MakeSeed()
+	return &keyIndex{slots: make([]keySlot, keyIndexMinSlots), mask: keyIndexMinSlots - 1, seed: seed,
+		seed1: maphash.String(seed, "spry") | 1}
 }
 
-// hash returns the hash of key for lookup and insert.
-func (x *keyIndex) hash(key string) uint64 { return maphash.String(x.seed, key) }
+// hash returns the hash of key for lookup and insert. Keys of up to 16
+// bytes (most GROUP BY keys: words, ids, short codes) are hashed inline
+// from two overlapping 8-byte loads mixed by a 128-bit multiply (as
+// wyhash), which costs a fraction of a call into the runtime's hash;
+// longer keys use maphash. The seed is random per table, so inputs cannot
+// be crafted to collide.
+func (x *keyIndex) hash(key string) uint64 {
+	n := len(key)
+	var a, b uint64
+	switch {
+	case n > 16:
+		return maphash.String(x.seed, key)
+	case n >= 8:
+		a, b = load64(key, 0), load64(key, n-8)
+	case n >= 4:
+		a, b = uint64(load32(key, 0)), uint64(load32(key, n-4))
+	case n > 0:
+		a = uint64(key[0])<<16 | uint64(key[n>>1])<<8 | uint64(key[n-1])
+	}
+	hi, lo := bits.Mul64(a^x.seed1, b^uint64(n)^0x9e3779b97f4a7c15)
+	return hi ^ lo
+}
+
+// load64 reads 8 bytes of s from i (i+8 <= len(s)) in one load.
+func load64(s string, i int) uint64 {
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+// load32 reads 4 bytes of s from i (i+4 <= len(s)) in one load.
+func load32(s string, i int) uint32 {
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
 
 // lookup returns the group of key (with hash h), if present.
 func (x *keyIndex) lookup(key string, h uint64) (uint32, bool) {
@@ -48,10 +83,21 @@ func (x *keyIndex) lookup(key string, h uint64) (uint32, bool) {
 		if s.group == 0 {
 			return 0, false
 		}
-		if s.hash == h && int(s.n) == len(key) && string(x.arena[s.off:s.off+uint64(s.n)]) == key {
+		if s.hash == h && int(s.n) == len(key) && x.equal(s, key) {
 			return s.group - 1, true
 		}
 	}
+}
+
+// equal reports whether slot s (of key's length) holds key; keys of 8 to
+// 16 bytes compare with two loads instead of a call.
+func (x *keyIndex) equal(s *keySlot, key string) bool {
+	// The slot's bytes are in the arena by construction: no bounds check.
+	k := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.arena)), s.off)), len(key))
+	if n := len(key); n >= 8 && n <= 16 {
+		return load64(k, 0) == load64(key, 0) && load64(k, n-8) == load64(key, n-8)
+	}
+	return k == key
 }
 
 // insert adds key (absent, with hash h) as group g.

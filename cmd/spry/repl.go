@@ -38,6 +38,8 @@ func (c *client) repl() error {
 		HistoryFile:     filepath.Join(home, ".spry_history"),
 		InterruptPrompt: "^C",
 		EOFPrompt:       "exit",
+		// A statement may span lines; history keeps it as one entry.
+		DisableAutoSaveHistory: true,
 	})
 	if err != nil {
 		return &exitError{1, err}
@@ -74,6 +76,7 @@ func (c *client) repl() error {
 		}
 		buf.Reset()
 		rl.SetPrompt("Spry SQL> ")
+		_ = rl.SaveHistory(strings.ReplaceAll(text, "\n", " "))
 		for _, stmt := range sql.SplitStatements(text) {
 			if quit := c.command(stmt); quit {
 				fmt.Fprintln(c.out, "Shutting down the session...\ndone.")

@@ -24,6 +24,7 @@
 // result line, blank lines as "(empty)". A streaming query's rows start
 // with their kind (+I, -U, +U, -D). "rowsort" compares rows sorted, for
 // queries without ORDER BY.
-// Lines starting with # are comments; "# duckdb: skip" before a record keeps
+// "$TMP" in a statement is replaced by a directory private to the run (for
+// filesystem sinks). Lines starting with # are comments; "# duckdb: skip" before a record keeps
 // it out of the DuckDB cross-check (scripts/crosscheck_duckdb.py).
 package sqltest

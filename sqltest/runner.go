@@ -53,9 +53,16 @@ func RunFile(path string, opt Options) ([]Failure, int, error) {
 	}
 	env := table.NewEnvironment(table.Settings{Batch: true, Parallelism: opt.Parallelism,
 		Config: map[string]string{"table.local-time-zone": "UTC"}})
+	// $TMP in a statement names a directory private to this run, so files
+	// written by sinks never collide between concurrent test runs.
+	tmp, err := os.MkdirTemp("", "spry-slt-")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.RemoveAll(tmp)
 	var fails []Failure
 	for _, r := range recs {
-		lines, runErr := run(env, r, opt.Timeout)
+		lines, runErr := run(env, r, tmp, opt.Timeout)
 		fail := func(msg string) { fails = append(fails, Failure{path, r.Line, r.SQL, msg}) }
 		switch r.Kind {
 		case StatementOK:
@@ -110,7 +117,7 @@ func equalLines(a, b []string) bool {
 }
 
 // run executes one record and renders its rows.
-func run(env *table.Environment, r *Record, timeout time.Duration) (lines []string, err error) {
+func run(env *table.Environment, r *Record, tmp string, timeout time.Duration) (lines []string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	defer func() {
@@ -118,7 +125,7 @@ func run(env *table.Environment, r *Record, timeout time.Duration) (lines []stri
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	res, err := env.ExecuteSQL(ctx, r.SQL)
+	res, err := env.ExecuteSQL(ctx, strings.ReplaceAll(r.SQL, "$TMP", tmp))
 	if err != nil {
 		return nil, err
 	}

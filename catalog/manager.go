@@ -72,9 +72,9 @@ func (m *Manager) CurrentDatabase() string {
 func (m *Manager) UseCatalog(name string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.catalogs[name]
-	if !ok {
-		return notFound(fmt.Sprintf("A catalog with name [%s] does not exist.", name), Closest(name, keys(m.catalogs)))
+	c, err := m.catalogLocked(name)
+	if err != nil {
+		return err
 	}
 	m.curCat = name
 	if _, ok := c.dbs[DefaultDatabase]; ok {
@@ -149,9 +149,9 @@ func (m *Manager) CreateDatabase(cat, db, comment string, ifNotExists bool) erro
 	if cat == "" {
 		cat = m.curCat
 	}
-	c, ok := m.catalogs[cat]
-	if !ok {
-		return notFound(fmt.Sprintf("A catalog with name [%s] does not exist.", cat), Closest(cat, keys(m.catalogs)))
+	c, err := m.catalogLocked(cat)
+	if err != nil {
+		return err
 	}
 	if _, ok := c.dbs[db]; ok {
 		if ifNotExists {
@@ -194,9 +194,9 @@ func (m *Manager) ListDatabases(cat string) ([]string, error) {
 	if cat == "" {
 		cat = m.curCat
 	}
-	c, ok := m.catalogs[cat]
-	if !ok {
-		return nil, notFound(fmt.Sprintf("A catalog with name [%s] does not exist.", cat), Closest(cat, keys(m.catalogs)))
+	c, err := m.catalogLocked(cat)
+	if err != nil {
+		return nil, err
 	}
 	return keys(c.dbs), nil
 }
@@ -221,10 +221,20 @@ func (m *Manager) qualifyLocked(parts []string) (ObjectPath, error) {
 	return ObjectPath{}, &Error{Kind: ErrInvalid, Msg: fmt.Sprintf("object name must have 1 to 3 parts, got %d", len(parts))}
 }
 
-func (m *Manager) dbLocked(cat, db string) (*database, error) {
+// catalogLocked returns catalog cat or Flink's not-found error with a
+// "did you mean" hint.
+func (m *Manager) catalogLocked(cat string) (*catalogData, error) {
 	c, ok := m.catalogs[cat]
 	if !ok {
 		return nil, notFound(fmt.Sprintf("A catalog with name [%s] does not exist.", cat), Closest(cat, keys(m.catalogs)))
+	}
+	return c, nil
+}
+
+func (m *Manager) dbLocked(cat, db string) (*database, error) {
+	c, err := m.catalogLocked(cat)
+	if err != nil {
+		return nil, err
 	}
 	d, ok := c.dbs[db]
 	if !ok {

@@ -108,7 +108,7 @@ func checkValue(o Option, v string) error {
 			return fmt.Errorf("could not parse %q as an integer", v)
 		}
 	case TypeBool:
-		if _, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(v))); err != nil {
+		if _, err := ParseBool(v); err != nil {
 			return fmt.Errorf("could not parse %q as a boolean (true or false)", v)
 		}
 	case TypeDuration:
@@ -124,6 +124,13 @@ func checkValue(o Option, v string) error {
 		return fmt.Errorf("%q is not one of %s", v, strings.Join(o.Enum, ", "))
 	}
 	return nil
+}
+
+// ParseBool parses a boolean option value as Validate accepts it
+// (surrounding spaces and letter case ignored), so connectors and formats
+// read a TypeBool option the way it was validated.
+func ParseBool(v string) (bool, error) {
+	return strconv.ParseBool(strings.ToLower(strings.TrimSpace(v)))
 }
 
 // ParseDuration parses Flink's duration syntax: "10 s", "500ms", "1 min",

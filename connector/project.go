@@ -29,9 +29,17 @@ func (p *projectSource) Next(ctx context.Context) (*types.Batch, error) {
 	if b == nil || err != nil {
 		return b, err
 	}
-	cols := make([]arrow.Array, len(p.cols))
-	for i, c := range p.cols {
-		cols[i] = b.Cols[c]
+	return ProjectBatch(b, p.cols, p.out), nil
+}
+
+// ProjectBatch returns the columns cols of b (indexes into b.Cols, in
+// output order) as a batch of schema out, sharing b's arrays and row
+// kinds: the one place a source narrows its batches to a pushed-down
+// projection, whether wrapped by ProjectSource or projecting itself.
+func ProjectBatch(b *types.Batch, cols []int, out *types.Schema) *types.Batch {
+	sel := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		sel[i] = b.Cols[c]
 	}
-	return types.NewBatch(p.out, cols, b.Kinds, b.Len()), nil
+	return types.NewBatch(out, sel, b.Kinds, b.Len())
 }

@@ -223,3 +223,30 @@ func TestSortIndices(t *testing.T) {
 		}
 	}
 }
+
+// TestRowEqual checks that NewRowEqual agrees with AppendKey's equality on
+// every type, and on the float values GROUP BY treats as equal.
+func TestRowEqual(t *testing.T) {
+	cases := append([]struct {
+		name string
+		t    types.DataType
+		vals []any
+	}{
+		{"double_nan_zero", types.Double, []any{math.NaN(), 0.0, math.Copysign(0, -1), -math.NaN(), nil}},
+		{"float_nan_zero", types.Float, []any{float32(math.NaN()), float32(0), float32(math.Copysign(0, -1)), nil}},
+	}, typeCases...)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cols := []arrow.Array{column(tc.t, tc.vals...), column(types.Int, make([]any, len(tc.vals))...)}
+			eq := NewRowEqual(cols, cols)
+			for i := range tc.vals {
+				for j := range tc.vals {
+					want := string(AppendKey(nil, cols, i)) == string(AppendKey(nil, cols, j))
+					if got := eq(i, j); got != want {
+						t.Errorf("rows %d (%v) and %d (%v): equal %v, want %v", i, tc.vals[i], j, tc.vals[j], got, want)
+					}
+				}
+			}
+		})
+	}
+}

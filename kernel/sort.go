@@ -60,6 +60,20 @@ func NewComparator(left, right []arrow.Array, keys []SortKey) func(i, j int) int
 	}
 }
 
+// NewRowEqual returns a function reporting whether row i of left and row
+// j of right hold equal values in every column, as GROUP BY sees them
+// (NULLs equal, -0.0 = 0.0, all NaNs alike): AppendKey's equality without
+// encoding the rows. left and right hold columns of the same types; the
+// typed comparators are built here, once, not per row.
+func NewRowEqual(left, right []arrow.Array) func(i, j int) bool {
+	keys := make([]SortKey, len(left))
+	for c := range keys {
+		keys[c].Col = c
+	}
+	cmpRows := NewComparator(left, right, keys)
+	return func(i, j int) bool { return cmpRows(i, j) == 0 }
+}
+
 func columnComparator(l, r arrow.Array, key SortKey) func(i, j int) int {
 	c := valueComparator(l, r)
 	if key.Desc {

@@ -32,10 +32,7 @@ type Config struct {
 // connector factory (connector.Factory.SupportsFilterPushDown), so a
 // condition leaves the plan only when the source applies it itself.
 func ConnectorFilterPushDown(s *Scan, c expr.Expr) bool {
-	opts := s.Options
-	if opts == nil && s.Table != nil {
-		opts = s.Table.Options
-	}
+	opts := s.EffectiveOptions()
 	f, err := connector.Lookup(opts["connector"])
 	return err == nil && f.SupportsFilterPushDown != nil && f.SupportsFilterPushDown(opts, c)
 }

@@ -435,13 +435,33 @@ var (
 // ProjectedColumns select from it), primary key and effective options.
 func (s *Scan) ConnectorTable() *connector.Table {
 	src := s.Table.SourceSchema()
-	return &connector.Table{Name: s.Path.String(), Schema: src, PrimaryKey: src.PrimaryKey, Options: s.Options}
+	return &connector.Table{Name: s.Path.String(), Schema: src, PrimaryKey: src.PrimaryKey, Options: s.EffectiveOptions()}
+}
+
+// EffectiveOptions are the options the scan's connector sees: Options, or
+// the table's own WITH options for a Scan built without them.
+func (s *Scan) EffectiveOptions() map[string]string {
+	return effectiveOptions(s.Options, s.Table)
 }
 
 // ConnectorTable describes the target table to its connector factory:
-// the sink schema (physical and writable metadata columns), primary key
-// and effective options.
+// the sink schema (physical and writable metadata columns), primary key,
+// effective options and INSERT OVERWRITE.
 func (s *Sink) ConnectorTable() *connector.Table {
 	sink := s.Table.SinkSchema()
-	return &connector.Table{Name: s.Path.String(), Schema: sink, PrimaryKey: sink.PrimaryKey, Options: s.Options}
+	return &connector.Table{Name: s.Path.String(), Schema: sink, PrimaryKey: sink.PrimaryKey,
+		Options: s.EffectiveOptions(), Overwrite: s.Overwrite}
+}
+
+// EffectiveOptions are the options the sink's connector sees: Options, or
+// the table's own WITH options for a Sink built without them.
+func (s *Sink) EffectiveOptions() map[string]string {
+	return effectiveOptions(s.Options, s.Table)
+}
+
+func effectiveOptions(opts map[string]string, t *catalog.Table) map[string]string {
+	if opts == nil && t != nil {
+		return t.Options
+	}
+	return opts
 }

@@ -41,21 +41,11 @@ func FormatExpr(e expr.Expr) string {
 	case *expr.ColumnRef:
 		return fmt.Sprintf("$%d", e.Index)
 	case *expr.Call:
-		var b strings.Builder
-		b.WriteString(e.Name)
-		b.WriteByte('(')
-		for i, a := range e.Args {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(FormatExpr(a))
-		}
-		b.WriteByte(')')
+		s := e.Name + "(" + exprList(e.Args) + ")"
 		if e.Name == "CAST" || e.Name == "TRY_CAST" {
-			b.WriteByte(':')
-			b.WriteString(e.T.String())
+			s += ":" + e.T.String()
 		}
-		return b.String()
+		return s
 	case *expr.Case:
 		return FormatExpr(&expr.Call{Name: "CASE", Args: e.Children(), T: e.T})
 	case *functions.Cast:

@@ -41,5 +41,3 @@ type PanicError struct {
 }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
-
-func itoa(i int) string { return fmt.Sprint(i) }

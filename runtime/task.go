@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strconv"
 
 	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
@@ -31,7 +32,8 @@ type task struct {
 	wm         int64 // combined input watermark
 	cur        int   // operator running now, for panic attribution
 	ctx        context.Context
-	buffering  []int // chain operators holding input back (ops.BufferingOperator)
+	buffering  []int          // chain operators holding input back (ops.BufferingOperator)
+	finishers  []ops.Finisher // chain operators that may stop wanting input
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
@@ -59,6 +61,9 @@ func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error
 		}
 		if _, ok := op.(ops.BufferingOperator); ok {
 			t.buffering = append(t.buffering, i)
+		}
+		if f, ok := op.(ops.Finisher); ok {
+			t.finishers = append(t.finishers, f)
 		}
 		t.ops = append(t.ops, op)
 	}
@@ -278,8 +283,8 @@ func (t *task) flushBuffered() error {
 
 // chainDone reports whether some operator of the chain wants no more input.
 func (t *task) chainDone() bool {
-	for _, op := range t.ops {
-		if f, ok := op.(ops.Finisher); ok && f.Done() {
+	for _, f := range t.finishers {
+		if f.Done() {
 			return true
 		}
 	}
@@ -350,7 +355,7 @@ func (v *Vertex) nameOrID() string {
 	if v.Name != "" {
 		return v.Name
 	}
-	return "#" + itoa(v.ID)
+	return "#" + strconv.Itoa(v.ID)
 }
 
 // buildOp builds operators; tests swap it to add probe operators.

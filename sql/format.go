@@ -76,8 +76,9 @@ func quoteIdent(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 }
 
-// quoteString quotes a string literal, doubling embedded quotes.
-func quoteString(s string) string {
+// QuoteString writes s as a SQL string literal, doubling embedded quotes,
+// so generated SQL (Format, SHOW CREATE TABLE) parses back to s.
+func QuoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
@@ -103,7 +104,7 @@ func (p *printer) identList(ids []*Ident) {
 	p.WriteByte(')')
 }
 
-func (p *printer) str(s string) { p.WriteString(quoteString(s)) }
+func (p *printer) str(s string) { p.WriteString(QuoteString(s)) }
 
 func (p *printer) option(o *Option) {
 	p.str(o.Key)

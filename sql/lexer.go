@@ -187,17 +187,41 @@ func (l *lexer) next() token {
 // the unescaped contents, the end offset, and an error message if the
 // literal is not terminated.
 func (l *lexer) scanString(off int) (string, int, string) {
-	src := l.src
+	s, end, ok := scanQuoted(l.src, off, '\'')
+	if !ok {
+		return "", end, "unterminated string literal (missing closing ')"
+	}
+	return s, end, ""
+}
+
+func (l *lexer) scanQuotedIdent(start int, pos Pos) token {
+	text, end, ok := scanQuoted(l.src, start, '`')
+	l.advanceTo(end)
+	switch {
+	case !ok:
+		return token{kind: tIllegal, text: "unterminated quoted identifier (missing closing `)", pos: pos, end: end}
+	case text == "":
+		return token{kind: tIllegal, text: "empty quoted identifier", pos: pos, end: end}
+	}
+	return token{kind: tQIdent, text: text, pos: pos, end: end}
+}
+
+// scanQuoted scans text enclosed in q starting at the opening quote at off,
+// where a doubled q stands for one (SQL's only escape in both '...' strings
+// and `...` identifiers). It returns the unescaped contents and the offset
+// after the closing quote, or ok=false and len(src) when there is none.
+// Contents without escapes are a substring of src, so they cost nothing.
+func scanQuoted(src string, off int, q byte) (text string, end int, ok bool) {
 	i := off + 1
 	var b *strings.Builder
 	segStart := i
 	for {
-		j := strings.IndexByte(src[i:], '\'')
+		j := strings.IndexByte(src[i:], q)
 		if j < 0 {
-			return "", len(src), "unterminated string literal (missing closing ')"
+			return "", len(src), false
 		}
 		i += j
-		if i+1 < len(src) && src[i+1] == '\'' {
+		if i+1 < len(src) && src[i+1] == q {
 			if b == nil {
 				b = &strings.Builder{}
 			}
@@ -207,44 +231,10 @@ func (l *lexer) scanString(off int) (string, int, string) {
 			continue
 		}
 		if b == nil {
-			return src[off+1 : i], i + 1, ""
+			return src[off+1 : i], i + 1, true
 		}
 		b.WriteString(src[segStart:i])
-		return b.String(), i + 1, ""
-	}
-}
-
-func (l *lexer) scanQuotedIdent(start int, pos Pos) token {
-	src := l.src
-	i := start + 1
-	var b *strings.Builder
-	segStart := i
-	for {
-		j := strings.IndexByte(src[i:], '`')
-		if j < 0 {
-			l.advanceTo(len(src))
-			return token{kind: tIllegal, text: "unterminated quoted identifier (missing closing `)", pos: pos, end: len(src)}
-		}
-		i += j
-		if i+1 < len(src) && src[i+1] == '`' {
-			if b == nil {
-				b = &strings.Builder{}
-			}
-			b.WriteString(src[segStart : i+1])
-			i += 2
-			segStart = i
-			continue
-		}
-		text := src[start+1 : i]
-		if b != nil {
-			b.WriteString(src[segStart:i])
-			text = b.String()
-		}
-		l.advanceTo(i + 1)
-		if text == "" {
-			return token{kind: tIllegal, text: "empty quoted identifier", pos: pos, end: i + 1}
-		}
-		return token{kind: tQIdent, text: text, pos: pos, end: i + 1}
+		return b.String(), i + 1, true
 	}
 }
 

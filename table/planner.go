@@ -40,22 +40,20 @@ func (e *Environment) planConfig() (plan.Config, error) {
 	return cfg, nil
 }
 
-func (e *Environment) physicalOptions() physical.Options {
+// physicalOptions derives the physical planner's options from cfg (so the
+// mode, time zone and aggregation settings are parsed once, by planConfig)
+// plus the session's parallelism.
+func (e *Environment) physicalOptions(cfg plan.Config) physical.Options {
 	o := physical.Options{
-		Batch:          e.cfg.IsBatch(),
+		Batch:          !cfg.Streaming,
 		Parallelism:    e.cfg.Int(KeyParallelism, 0),
 		MaxParallelism: e.cfg.Int(KeyMaxParallelism, 0),
-		MiniBatch:      e.cfg.Bool(KeyMiniBatchEnabled),
-		Eval:           expr.NewContext(e.cfg.Location()),
+		MiniBatch:      cfg.MiniBatch,
+		AggPhase:       cfg.AggPhaseStrategy,
+		Eval:           expr.NewContext(cfg.Loc),
 	}
 	if rp := e.cfg.Int(KeyResourceParallel, -1); rp > 0 {
 		o.Parallelism = rp
-	}
-	switch strings.ToUpper(e.cfg.String(KeyAggPhaseStrategy)) {
-	case "ONE_PHASE":
-		o.AggPhase = plan.AggOnePhase
-	case "TWO_PHASE":
-		o.AggPhase = plan.AggTwoPhase
 	}
 	return o
 }
@@ -95,7 +93,7 @@ func (e *Environment) planRoots(roots []plan.Node, cfg plan.Config) (*planned, e
 		}
 		opt[i] = o
 	}
-	p.program, err = physical.Plan(opt, e.physicalOptions())
+	p.program, err = physical.Plan(opt, e.physicalOptions(cfg))
 	if err != nil {
 		return nil, err
 	}

@@ -3,11 +3,11 @@ package table
 import (
 	"context"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/spry-engine/spry/runtime"
+	"github.com/spry-engine/spry/table/printer"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -25,6 +25,7 @@ const (
 	ResultJob
 )
 
+// String names the kind for logs and test failures (OK, ROWS, JOB).
 func (k ResultKind) String() string {
 	switch k {
 	case ResultOK:
@@ -121,17 +122,7 @@ type Row struct {
 // Format prints the row as Flink's Row.toString does: +I[Apache Flink, 2],
 // NULL as null, TIMESTAMP_LTZ values in loc (nil: UTC).
 func (r Row) Format(s *types.Schema, loc *time.Location) string {
-	var b strings.Builder
-	b.WriteString(r.Kind.String())
-	b.WriteByte('[')
-	for i, v := range r.Values {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(types.Format(v, s.Fields[i].Type, loc, "null"))
-	}
-	b.WriteByte(']')
-	return b.String()
+	return printer.RowString(r.Kind, r.Values, s, loc, "null")
 }
 
 // Rows reads every remaining row (see Collect for the caveats).

@@ -64,13 +64,6 @@ func (e *Environment) execute(ctx context.Context, st sql.Stmt, text string) (*R
 	return nil, &UnsupportedError{fmt.Sprintf("%T", st)}
 }
 
-func okOrErr(err error) (*Result, error) {
-	if err != nil {
-		return nil, err
-	}
-	return okResult(), nil
-}
-
 // applyCatalog runs a catalog statement through the binder, which binds
 // column types, computed columns, watermarks and view queries and checks
 // connector options.
@@ -313,7 +306,7 @@ func (e *Environment) showCreate(s *sql.Show) (*Result, error) {
 		case catalog.Metadata:
 			l := fmt.Sprintf("  %s %s METADATA", types.QuoteIdent(c.Name), c.Type)
 			if c.MetadataKey != "" {
-				l += " FROM '" + c.MetadataKey + "'"
+				l += " FROM " + sql.QuoteString(c.MetadataKey)
 			}
 			if c.Virtual {
 				l += " VIRTUAL"
@@ -323,30 +316,22 @@ func (e *Environment) showCreate(s *sql.Show) (*Result, error) {
 			lines = append(lines, fmt.Sprintf("  %s %s", types.QuoteIdent(c.Name), c.Type))
 		}
 		if c.Comment != "" {
-			lines[len(lines)-1] += " COMMENT '" + strings.ReplaceAll(c.Comment, "'", "''") + "'"
+			lines[len(lines)-1] += " COMMENT " + sql.QuoteString(c.Comment)
 		}
 	}
 	if t.Watermark != nil {
 		lines = append(lines, fmt.Sprintf("  WATERMARK FOR %s AS %s", types.QuoteIdent(t.Watermark.Column), t.Watermark.Expr))
 	}
 	if len(t.PrimaryKey) > 0 {
-		q := make([]string, len(t.PrimaryKey))
-		for i, k := range t.PrimaryKey {
-			q[i] = types.QuoteIdent(k)
-		}
-		lines = append(lines, fmt.Sprintf("  CONSTRAINT `PK_%s` PRIMARY KEY (%s) NOT ENFORCED", strings.Join(t.PrimaryKey, "_"), strings.Join(q, ", ")))
+		lines = append(lines, fmt.Sprintf("  CONSTRAINT `PK_%s` PRIMARY KEY (%s) NOT ENFORCED", strings.Join(t.PrimaryKey, "_"), quoteIdents(t.PrimaryKey)))
 	}
 	b.WriteString(strings.Join(lines, ",\n"))
 	b.WriteString("\n)")
 	if t.Comment != "" {
-		fmt.Fprintf(&b, "\nCOMMENT '%s'", strings.ReplaceAll(t.Comment, "'", "''"))
+		b.WriteString("\nCOMMENT " + sql.QuoteString(t.Comment))
 	}
 	if len(t.PartitionKeys) > 0 {
-		q := make([]string, len(t.PartitionKeys))
-		for i, k := range t.PartitionKeys {
-			q[i] = types.QuoteIdent(k)
-		}
-		fmt.Fprintf(&b, "\nPARTITIONED BY (%s)", strings.Join(q, ", "))
+		fmt.Fprintf(&b, "\nPARTITIONED BY (%s)", quoteIdents(t.PartitionKeys))
 	}
 	keys := make([]string, 0, len(t.Options))
 	for k := range t.Options {
@@ -359,10 +344,19 @@ func (e *Environment) showCreate(s *sql.Show) (*Result, error) {
 		if i == len(keys)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "  '%s' = '%s'%s\n", k, strings.ReplaceAll(t.Options[k], "'", "''"), sep)
+		fmt.Fprintf(&b, "  '%s' = %s%s\n", k, sql.QuoteString(t.Options[k]), sep)
 	}
 	b.WriteString(")\n")
 	return stringRows([]string{"result"}, [][]string{{b.String()}}, ResultRows), nil
+}
+
+// quoteIdents quotes each name for SQL and joins them with ", ".
+func quoteIdents(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = types.QuoteIdent(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // RegisterFunction registers a Go function as a temporary system function

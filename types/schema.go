@@ -51,7 +51,8 @@ func (s *Schema) Index(name string) int {
 // RowType returns the schema as a ROW type.
 func (s *Schema) RowType() DataType { return RowOf(s.Fields...) }
 
-// String prints the schema as a ROW type.
+// String prints the schema as its field list, "(`a` INT, `b` STRING)"
+// (names quoted as QuoteIdent does), for plan dumps and errors.
 func (s *Schema) String() string {
 	var b strings.Builder
 	b.WriteByte('(')

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,11 +17,12 @@ import (
 	"github.com/spry-engine/spry/types"
 )
 
-// overwriteStarts maps the table of an INSERT OVERWRITE job, which all its
-// sink subtasks share, to when its first subtask was made: visible files
-// older than that predate the job, while a sibling subtask may already
-// have committed newer ones.
-var overwriteStarts sync.Map // *connector.Table → time.Time
+// overwriteIDs maps the table of an INSERT OVERWRITE job, which all its
+// sink subtasks share, to the id its part files are named with: a visible
+// file without it predates the job, while a sibling subtask may already
+// have committed its own. (Modification times cannot tell them apart: the
+// kernel stamps files with a clock coarser than time.Now.)
+var overwriteIDs sync.Map // *connector.Table → string
 
 type sink struct {
 	table    *connector.Table
@@ -38,9 +40,8 @@ type sink struct {
 	opened  time.Time
 	buf     []byte
 	// old lists, for INSERT OVERWRITE, the visible files the directory had
-	// before this job wrote any; Finish deletes them.
-	old     []string
-	created time.Time
+	// that this job did not write; Finish deletes them.
+	old []string
 }
 
 var _ connector.Sink = (*sink)(nil)
@@ -48,8 +49,8 @@ var _ connector.Sink = (*sink)(nil)
 func newSink(t *connector.Table) (connector.Sink, error) {
 	s := &sink{table: t, dir: t.Options[OptPath], id: uuid.NewString()}
 	if t.Overwrite {
-		v, _ := overwriteStarts.LoadOrStore(t, time.Now())
-		s.created = v.(time.Time)
+		v, _ := overwriteIDs.LoadOrStore(t, s.id)
+		s.id = v.(string) // part names stay unique: they hold the subtask
 	}
 	size := defaultRollingFileSize
 	if v, ok := t.Options[OptRollingFileSize]; ok {
@@ -86,21 +87,20 @@ func (s *sink) Open(_ context.Context, task connector.Task) error {
 }
 
 // listOld remembers the visible files that predate this job (hidden and
-// in-progress files start with '.' or '_'; files committed since the job
-// started belong to it).
+// in-progress files start with '.' or '_'; the job's own part files carry
+// its id).
 func (s *sink) listOld() error {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
+	own := "part-" + s.id + "-"
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || name[0] == '.' || name[0] == '_' {
+		if !e.Type().IsRegular() || name[0] == '.' || name[0] == '_' || strings.HasPrefix(name, own) {
 			continue
 		}
-		if info, err := e.Info(); err == nil && info.ModTime().Before(s.created) {
-			s.old = append(s.old, name)
-		}
+		s.old = append(s.old, name)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/format"
 	"github.com/spry-engine/spry/types"
@@ -168,11 +167,7 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 	if s.dec.Len() > 0 {
 		b := s.dec.Flush()
 		if s.narrow != nil {
-			cols := make([]arrow.Array, len(s.narrow))
-			for j, c := range s.narrow {
-				cols[j] = b.Cols[c]
-			}
-			b = types.NewBatch(s.narrowSchema, cols, b.Kinds, b.Len())
+			b = connector.ProjectBatch(b, s.narrow, s.narrowSchema)
 		}
 		return b, nil
 	}

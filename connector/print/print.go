@@ -89,7 +89,7 @@ func (s *sink) Open(_ context.Context, task connector.Task) error {
 	if s.prefix != "" {
 		s.prefix += "> "
 	}
-	s.stdErr, _ = strconv.ParseBool(strings.ToLower(strings.TrimSpace(s.table.Options[OptStandardError])))
+	s.stdErr, _ = connector.ParseBool(s.table.Options[OptStandardError])
 	return nil
 }
 

@@ -58,7 +58,7 @@ func orDefault(o map[string]string, k, d string) string {
 }
 
 func boolOpt(o map[string]string, k string, d bool) bool {
-	b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(orDefault(o, k, strconv.FormatBool(d)))))
+	b, err := connector.ParseBool(orDefault(o, k, strconv.FormatBool(d)))
 	if err != nil {
 		return d
 	}

@@ -32,20 +32,7 @@ func (a *countAcc) AppendResult(_ *expr.Context, groups []uint32, b array.Builde
 func (a *sumAcc[A]) AppendResult(_ *expr.Context, groups []uint32, b array.Builder) error {
 	out := resize(&a.resVals, len(groups))
 	valid := resize(&a.resValid, len(groups))
-	for i, g := range groups {
-		out[i], valid[i] = 0, false
-		if int(g) >= len(a.cnt) {
-			valid[i] = a.f.mode == modeSum0
-			continue
-		}
-		switch c := a.cnt[g]; {
-		case a.f.mode == modeAvg && c != 0:
-			out[i], valid[i] = a.sum[g]/A(c), true
-		case a.f.mode == modeAvg:
-		default:
-			out[i], valid[i] = a.sum[g], c != 0 || a.f.mode == modeSum0
-		}
-	}
+	a.results(groups, out, valid)
 	switch b := b.(type) {
 	case *array.Int8Builder:
 		appendNums(b, out, valid, func(v A) int8 { return int8(v) })

@@ -84,7 +84,16 @@ func (a *sumAcc[A]) Update(_ *expr.Context, groups []uint32, args []arrow.Array,
 func (a *sumAcc[A]) Result(_ *expr.Context, groups []uint32) (arrow.Array, error) {
 	out := make([]A, len(groups))
 	valid := make([]bool, len(groups))
+	a.results(groups, out, valid)
+	return buildNumeric(a.f.out, out, valid), nil
+}
+
+// results writes each group's SUM, $SUM0 or AVG into out and valid (both
+// len(groups), overwritten), so Result and AppendResult agree by
+// construction.
+func (a *sumAcc[A]) results(groups []uint32, out []A, valid []bool) {
 	for i, g := range groups {
+		out[i], valid[i] = 0, false
 		if int(g) >= len(a.cnt) {
 			valid[i] = a.f.mode == modeSum0
 			continue
@@ -97,7 +106,6 @@ func (a *sumAcc[A]) Result(_ *expr.Context, groups []uint32) (arrow.Array, error
 			out[i], valid[i] = a.sum[g], c != 0 || a.f.mode == modeSum0
 		}
 	}
-	return buildNumeric(a.f.out, out, valid), nil
 }
 
 func (a *sumAcc[A]) State(groups []uint32) ([]arrow.Array, error) {

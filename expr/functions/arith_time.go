@@ -12,10 +12,10 @@ import (
 
 // addMonthsToDays adds months to a date given as days since the epoch.
 func addMonthsToDays(days int64, months int64) int64 {
-	y, m, d := civilFromDays(days)
-	total := y*12 + (m - 1) + months
-	y, m = floorDiv(total, 12), floorMod(total, 12)+1
-	return daysFromCivil(y, m, min(d, daysInMonth(y, m)))
+	y, m, d := civil(days)
+	total := y*12 + int64(m-1) + months
+	ny, nm := divFloor(total, 12), int(modFloor(total, 12))+1
+	return daysOf(ny, nm, min(d, monthDays(ny, nm)))
 }
 
 // temporalArith binds op on a temporal/interval pair; the kernel receives
@@ -48,17 +48,17 @@ func temporalArith(op arithOp, a, b types.DataType) (types.DataType, expr.Kernel
 			}
 		case ak == types.KindDate:
 			f = func(x, y arrow.Array) arrow.Array {
-				return mapBinary(x, y, dt, func(d int32, ms int64) int32 { return int32(int64(d) + floorDiv(sign*ms, msPerDay)) })
+				return mapBinary(x, y, dt, func(d int32, ms int64) int32 { return int32(int64(d) + divFloor(sign*ms, msPerDay)) })
 			}
 		case ak == types.KindTime && !ym:
 			f = func(x, y arrow.Array) arrow.Array {
-				return mapBinary(x, y, dt, func(t int32, ms int64) int32 { return int32(floorMod(int64(t)+sign*ms, msPerDay)) })
+				return mapBinary(x, y, dt, func(t int32, ms int64) int32 { return int32(modFloor(int64(t)+sign*ms, msPerDay)) })
 			}
 		case ak.IsTimestamp() && ym:
 			f = func(x, y arrow.Array) arrow.Array {
 				return mapBinary(x, y, dt, func(us int64, m int32) int64 {
-					days, rem := floorDiv(us, usPerDay), floorMod(us, usPerDay)
-					return addMonthsToDays(days, sign*int64(m))*usPerDay + rem
+					days, rem := divFloor(us, microsPerDay), modFloor(us, microsPerDay)
+					return addMonthsToDays(days, sign*int64(m))*microsPerDay + rem
 				})
 			}
 		case ak.IsTimestamp():

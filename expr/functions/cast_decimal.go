@@ -250,7 +250,7 @@ func castToDecimal(from, to types.DataType) castFn {
 	case k.IsString():
 		return func(_ *expr.Context, a arrow.Array, try bool) (arrow.Array, error) {
 			rows := a.Len()
-			get := stringGetter(a)
+			get := strAt(a)
 			valid := validBits(rows, a)
 			out := make([]decimal128.Num, rows)
 			for i := 0; i < rows; i++ {

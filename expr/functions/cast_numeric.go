@@ -143,7 +143,7 @@ func boolToInt8(a arrow.Array) arrow.Array {
 // parsing); values outside the target range are invalid.
 func stringToNumber(a arrow.Array, from, to types.DataType, try bool) (arrow.Array, error) {
 	rows := a.Len()
-	get := stringGetter(a)
+	get := strAt(a)
 	valid := validBits(rows, a)
 	dt := types.ArrowType(to)
 	if to.Kind.IsApprox() {
@@ -277,7 +277,7 @@ func castToBoolean(from, to types.DataType) castFn {
 	case k.IsString():
 		return func(_ *expr.Context, a arrow.Array, try bool) (arrow.Array, error) {
 			rows := a.Len()
-			get := stringGetter(a)
+			get := strAt(a)
 			valid := validBits(rows, a)
 			bits := make([]byte, len(valid))
 			for i := 0; i < rows; i++ {

@@ -149,15 +149,16 @@ func formatFunc(from types.DataType) castFn {
 // formatRows builds a STRING column from f applied to each non-NULL row.
 func formatRows(a arrow.Array, f func(dst []byte, i int) []byte) arrow.Array {
 	rows := a.Len()
-	sb := newStringBuilder(rows, rows*8)
+	out := newStrCol(rows, rows*8)
 	for i := 0; i < rows; i++ {
 		if a.IsValid(i) {
-			sb.data = f(sb.data, i)
+			out.data = f(out.data, i)
+			out.commit()
+		} else {
+			out.null()
 		}
-		sb.next()
 	}
-	valid, nulls := unionValidity(rows, a)
-	return sb.finish(false, valid, nulls)
+	return out.finish(false)
 }
 
 func formatInts[T integer](a arrow.Array) arrow.Array {

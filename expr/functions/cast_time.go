@@ -14,69 +14,12 @@ import (
 // wall-clock microseconds and TIMESTAMP_LTZ instant microseconds; the
 // session zone (ctx.Loc) links the wall clock and the instant.
 
+// Calendar arithmetic (civil, daysOf, monthDays, divFloor) lives in
+// temporal.go, shared with the temporal functions.
 const (
 	usPerMs  = 1000
-	usPerDay = 86400 * 1000 * 1000
 	msPerDay = 86400 * 1000
 )
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
-
-// civilFromDays converts days since 1970-01-01 to a proleptic Gregorian
-// date (H. Hinnant's algorithm), avoiding time.Time on hot paths.
-func civilFromDays(z int64) (y, m, d int64) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
-
-// daysFromCivil is the inverse of civilFromDays.
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func daysInMonth(y, m int64) int64 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
 
 func appendPadded(dst []byte, v int64, width int) []byte {
 	var tmp [20]byte
@@ -88,18 +31,18 @@ func appendPadded(dst []byte, v int64, width int) []byte {
 }
 
 func appendDate(dst []byte, days int64) []byte {
-	y, m, d := civilFromDays(days)
+	y, m, d := civil(days)
 	dst = appendPadded(dst, y, 4)
 	dst = append(dst, '-')
-	dst = appendPadded(dst, m, 2)
+	dst = appendPadded(dst, int64(m), 2)
 	dst = append(dst, '-')
-	return appendPadded(dst, d, 2)
+	return appendPadded(dst, int64(d), 2)
 }
 
 // appendTimestamp prints wall-clock microseconds with exactly prec
 // fractional digits, like types.FormatTimestamp.
 func appendTimestamp(dst []byte, us int64, prec int) []byte {
-	days, rem := floorDiv(us, usPerDay), floorMod(us, usPerDay)
+	days, rem := divFloor(us, microsPerDay), modFloor(us, microsPerDay)
 	dst = appendDate(dst, days)
 	dst = append(dst, ' ')
 	secs := rem / 1e6
@@ -162,7 +105,7 @@ func truncMicros(us int64, prec int) int64 {
 	for i := prec; i < 6; i++ {
 		unit *= 10
 	}
-	return us - floorMod(us, unit)
+	return us - modFloor(us, unit)
 }
 
 // scanInt reads 1..maxDigits decimal digits of s from i.
@@ -186,10 +129,10 @@ func parseDateAt(s string) (days int64, next int, ok bool) {
 		return 0, 0, false
 	}
 	d, i, ok3 := scanInt(s, i+1, 2)
-	if !ok3 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) {
+	if !ok3 || m < 1 || m > 12 || d < 1 || d > int64(monthDays(y, int(m))) {
 		return 0, 0, false
 	}
-	return daysFromCivil(y, m, d), i, true
+	return daysOf(y, int(m), int(d)), i, true
 }
 
 // parseTimeAt parses H:m[:s[.fraction]] from s, returning microseconds.
@@ -234,13 +177,13 @@ func parseTimestamp(s string) (int64, bool) {
 		return 0, false
 	}
 	if i == len(s) {
-		return days * usPerDay, true
+		return days * microsPerDay, true
 	}
 	if s[i] != ' ' && s[i] != 'T' {
 		return 0, false
 	}
 	t, ok := parseTimeAt(s[i+1:])
-	return days*usPerDay + t, ok
+	return days*microsPerDay + t, ok
 }
 
 func parseDate(s string) (int32, bool) {
@@ -260,7 +203,7 @@ func parseTime(s string) (int32, bool) {
 // castStringTo parses a string column with parse, producing T values.
 func castStringTo[T fixed](a arrow.Array, from, to types.DataType, try bool, parse func(string) (T, bool)) (arrow.Array, error) {
 	rows := a.Len()
-	get := stringGetter(a)
+	get := strAt(a)
 	valid := validBits(rows, a)
 	out := make([]T, rows)
 	for i := 0; i < rows; i++ {
@@ -318,7 +261,7 @@ func castToTemporal(from, to types.DataType) castFn {
 				if fk == types.KindTimestampLTZ {
 					us = wallMicros(us, loc)
 				}
-				return int32(floorDiv(us, usPerDay))
+				return int32(divFloor(us, microsPerDay))
 			})
 		})
 	case tk == types.KindTime && fk == types.KindTime:
@@ -332,7 +275,7 @@ func castToTemporal(from, to types.DataType) castFn {
 				if fk == types.KindTimestampLTZ {
 					us = wallMicros(us, loc)
 				}
-				return int32(floorMod(us, usPerDay) / usPerMs)
+				return int32(modFloor(us, microsPerDay) / usPerMs)
 			})
 		})
 	case tk.IsTimestamp() && fk == types.KindTime:
@@ -349,7 +292,7 @@ func castToTemporal(from, to types.DataType) castFn {
 	case tk.IsTimestamp() && fk == types.KindDate:
 		return ok(func(loc *time.Location, a arrow.Array) arrow.Array {
 			return mapUnary(a, dt, func(d int32) int64 {
-				us := int64(d) * usPerDay
+				us := int64(d) * microsPerDay
 				if tk == types.KindTimestampLTZ {
 					us = instantMicros(us, loc)
 				}

@@ -179,7 +179,7 @@ func bindItem(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 				}
 			}
 			if child == nil {
-				return nullsOf(res, rows), nil
+				return nullArray(res, rows), nil
 			}
 			return takeOf(child, idx)
 		}, nil
@@ -192,7 +192,7 @@ func bindItem(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 			m, ok := a[0].(*array.Map)
 			if !ok {
-				return nullsOf(res, rows), nil
+				return nullArray(res, rows), nil
 			}
 			keys, offs := m.Keys(), m.ValueOffsets
 			kk, nk := keyer(keys), keyer(a[1])
@@ -249,7 +249,7 @@ func bindField(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 		s, ok := a[0].(*array.Struct)
 		if !ok {
-			return nullsOf(res, rows), nil
+			return nullArray(res, rows), nil
 		}
 		f := s.Field(pos)
 		if s.NullN() == 0 {
@@ -327,7 +327,7 @@ func bindElement(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			}
 		}
 		if child == nil {
-			return nullsOf(res, rows), nil
+			return nullArray(res, rows), nil
 		}
 		return takeOf(child, idx)
 	}, nil

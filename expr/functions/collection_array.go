@@ -88,7 +88,7 @@ func bindArraySearch(name string) func([]expr.Arg) (types.DataType, expr.Kernel,
 			}
 			res = res.WithNullable(at.Nullable())
 			k = func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
-				valid := strictValidity(a[:1], rows)
+				valid := validBits(rows, a[:1]...)
 				vals := make([]int32, rows)
 				search(a, func(i int, hits []bool) {
 					for j, h := range hits {
@@ -155,7 +155,7 @@ func bindArrayReshape(name string) func([]expr.Arg) (types.DataType, expr.Kernel
 		res := args[0].Type.WithNullable(argsNullable(args))
 		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 			child, offs := listParts(a[0])
-			valid := strictValidity(a, rows)
+			valid := validBits(rows, a...)
 			var start, end func(int) int64
 			if len(a) > 1 {
 				start = intAt(a[1])
@@ -261,7 +261,7 @@ func bindArrayCombine(name string) func([]expr.Arg) (types.DataType, expr.Kernel
 			key := keyer(all)
 			seen := map[string]bool{}
 			var kb []byte
-			valid := strictValidity(a, rows)
+			valid := validBits(rows, a...)
 			out := newListOut(rows)
 			for i := 0; i < rows; i++ {
 				if valid[i/8]&(1<<(i%8)) == 0 {
@@ -337,7 +337,7 @@ func bindArrayExtreme(name string, max bool) func([]expr.Arg) (types.DataType, e
 		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 			child, offs := listParts(a[0])
 			if child == nil {
-				return nullsOf(res, rows), nil
+				return nullArray(res, rows), nil
 			}
 			less := lessAt(child)
 			if less == nil {
@@ -375,7 +375,7 @@ func bindSplit(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		defer lb.Release()
 		sb := lb.ValueBuilder().(*array.StringBuilder)
 		s, d := strAt(a[0]), strAt(a[1])
-		valid := strictValidity(a, rows)
+		valid := validBits(rows, a...)
 		for i := 0; i < rows; i++ {
 			if valid[i/8]&(1<<(i%8)) == 0 {
 				lb.AppendNull()

@@ -44,7 +44,7 @@ func bindMapPart(name string) func([]expr.Arg) (types.DataType, expr.Kernel, err
 		k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 			m, ok := a[0].(*array.Map)
 			if !ok {
-				return nullsOf(res, rows), nil
+				return nullArray(res, rows), nil
 			}
 			var child arrow.ArrayData
 			switch name {
@@ -59,7 +59,7 @@ func bindMapPart(name string) func([]expr.Arg) (types.DataType, expr.Kernel, err
 			}
 			start := m.Data().Offset()
 			offs := m.Offsets()[start : start+rows+1]
-			valid := strictValidity(a, rows)
+			valid := validBits(rows, a...)
 			return nestedCol(res, rows, valid, offs, child), nil
 		}
 		return res, k, nil
@@ -74,7 +74,7 @@ func bindMapFromArrays(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 		kc, ko := listParts(a[0])
 		vc, vo := listParts(a[1])
-		valid := strictValidity(a, rows)
+		valid := validBits(rows, a...)
 		out := newListOut(rows)
 		var vidx []int64
 		for i := 0; i < rows; i++ {

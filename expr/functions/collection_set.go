@@ -52,7 +52,7 @@ func bindArraySet(name string, keep bool) func([]expr.Arg) (types.DataType, expr
 			k1, k2 := keyer(c1), keyer(c2)
 			other, seen := map[string]bool{}, map[string]bool{}
 			var kb []byte
-			valid := strictValidity(a, rows)
+			valid := validBits(rows, a...)
 			out := newListOut(rows)
 			for i := 0; i < rows; i++ {
 				if !bitutil.BitIsSet(valid, i) {
@@ -93,7 +93,7 @@ func bindArraySort(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 		child, offs := listParts(a[0])
 		if child == nil {
-			return nullsOf(res, rows), nil
+			return nullArray(res, rows), nil
 		}
 		less := lessAt(child)
 		if less == nil {
@@ -105,7 +105,7 @@ func bindArraySort(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			}
 			return a[j].(*array.Boolean).Value(i)
 		}
-		valid := strictValidity(a, rows)
+		valid := validBits(rows, a...)
 		out := newListOut(rows)
 		for i := 0; i < rows; i++ {
 			if !bitutil.BitIsSet(valid, i) {

@@ -93,7 +93,7 @@ func cmpBits(op cmpOp, t types.DataType, a, b arrow.Array) []byte {
 	case arrow.FLOAT64:
 		cmpOrdered(op, fixedValues[float64](a), fixedValues[float64](b), bits)
 	case arrow.STRING, arrow.BINARY:
-		x, y := stringGetter(a), stringGetter(b)
+		x, y := strAt(a), strAt(b)
 		if op == cmpEq || op == cmpNe {
 			want := op == cmpEq
 			for i := 0; i < n; i++ {
@@ -187,7 +187,7 @@ func rowComparator(t types.DataType, a, b arrow.Array) func(i, j int) int {
 	case arrow.FLOAT64:
 		return orderedComparator(fixedValues[float64](a), fixedValues[float64](b))
 	case arrow.STRING, arrow.BINARY:
-		x, y := stringGetter(a), stringGetter(b)
+		x, y := strAt(a), strAt(b)
 		return func(i, j int) int { return strings.Compare(x(i), y(j)) }
 	}
 	return func(int, int) int { return 0 }

@@ -106,7 +106,7 @@ func inSetKernel(t types.DataType) expr.Kernel {
 			case arrow.DECIMAL128:
 				lookup = inSet(in[1:], fixedAt[decimal128.Num])
 			case arrow.STRING, arrow.BINARY:
-				lookup = inSet(in[1:], stringGetter)
+				lookup = inSet(in[1:], strAt)
 			case arrow.BOOL:
 				lookup = inSet(in[1:], func(a arrow.Array) func(int) bool { return a.(*array.Boolean).Value })
 			}

@@ -58,17 +58,18 @@ func choose(t types.DataType, srcs []arrow.Array, pick []int32) arrow.Array {
 		gets := make([]func(int) string, len(srcs))
 		size := 0
 		for i, s := range srcs {
-			gets[i] = stringGetter(s)
+			gets[i] = strAt(s)
 			size = max(size, stringDataLen(s))
 		}
-		sb := newStringBuilder(rows, size)
+		out := newStrCol(rows, size)
 		for i, p := range pick {
 			if p >= 0 && srcs[p].IsValid(i) {
-				sb.data = append(sb.data, gets[p](i)...)
+				out.add(gets[p](i))
+			} else {
+				out.null()
 			}
-			sb.next()
 		}
-		return sb.finish(types.ArrowType(t).ID() == arrow.BINARY, vb, nulls)
+		return out.finish(types.ArrowType(t).ID() == arrow.BINARY)
 	}
 	// Nested types: the generic row path.
 	b := types.NewBuilder(t)

@@ -139,6 +139,12 @@ func bindJSONValue(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	k := func(_ *expr.Context, a []arrow.Array, rows int) (arrow.Array, error) {
 		doc, p := strAt(a[0]), path(a)
 		out := newStrCol(rows, rowsDataHint(a))
+		// The DEFAULT columns' accessors are made once per batch, not per
+		// row that falls back to them.
+		var defs [6]func(int) string
+		if len(a) == 6 {
+			defs[3], defs[5] = strAt(a[3]), strAt(a[5])
+		}
 		// apply emits the behaviour kind for row i; def is the column of
 		// its DEFAULT value.
 		apply := func(i int, kind string, def int, msg string) error {
@@ -147,7 +153,7 @@ func bindJSONValue(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 				return &JSONError{Func: "JSON_VALUE", Msg: msg}
 			case "DEFAULT":
 				if !isNullAt(a[def], i) {
-					out.add(strAt(a[def])(i))
+					out.add(defs[def](i))
 					return nil
 				}
 			}
@@ -239,7 +245,8 @@ func bindJSONQuery(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 						if wrapped {
 							buf.WriteByte(']')
 						}
-						out.add(buf.String())
+						out.data = append(out.data, buf.Bytes()...)
+						out.commit()
 						continue
 					}
 					res, msg = jsonFailed, fmt.Sprintf("Invalid JSON value: '%s'", v)

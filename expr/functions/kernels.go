@@ -201,65 +201,38 @@ func mapBinaryOpt[A, B, O fixed](a, b arrow.Array, dt arrow.DataType, f func(A, 
 	return newFixedArray(dt, out, vb, nulls), nil
 }
 
-// stringBuilder accumulates a utf8 or binary column in plain slices, so a
-// kernel can append bytes without per-row allocation.
-type stringBuilder struct {
-	offsets []int32
-	data    []byte
-}
-
-func newStringBuilder(rows, dataHint int) *stringBuilder {
-	sb := &stringBuilder{offsets: make([]int32, 1, rows+1), data: make([]byte, 0, dataHint)}
-	return sb
-}
-
-// next closes the current row (whatever was appended to data).
-func (sb *stringBuilder) next() { sb.offsets = append(sb.offsets, int32(len(sb.data))) }
-
-// finish builds the array; binary selects BYTES instead of STRING.
-func (sb *stringBuilder) finish(binary bool, valid *memory.Buffer, nulls int) arrow.Array {
-	dt := arrow.DataType(arrow.BinaryTypes.String)
-	if binary {
-		dt = arrow.BinaryTypes.Binary
-	}
-	if valid == nil {
-		nulls = 0
-	}
-	offs := unsafe.Slice((*byte)(unsafe.Pointer(&sb.offsets[0])), len(sb.offsets)*4)
-	data := array.NewData(dt, len(sb.offsets)-1, []*memory.Buffer{valid, memory.NewBufferBytes(offs), memory.NewBufferBytes(sb.data)}, nil, nulls, 0)
-	defer data.Release()
-	return array.MakeFromData(data)
-}
-
 // mapString applies f to every non-NULL row of a string or binary array:
 // f appends the row's result to dst and returns it, ok=false for NULL.
 // The result is STRING, or BYTES when binary is set.
 func mapString(a arrow.Array, binary bool, f func(dst []byte, s string) ([]byte, bool, error)) (arrow.Array, error) {
 	rows := a.Len()
-	get := stringGetter(a)
-	valid := validBits(rows, a)
-	sb := newStringBuilder(rows, stringDataLen(a))
+	get := strAt(a)
+	out := newStrCol(rows, stringDataLen(a))
 	for i := 0; i < rows; i++ {
-		if bitutil.BitIsSet(valid, i) {
-			var ok bool
-			var err error
-			sb.data, ok, err = f(sb.data, get(i))
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				bitutil.ClearBit(valid, i)
-			}
+		if !a.IsValid(i) {
+			out.null()
+			continue
 		}
-		sb.next()
+		d, ok, err := f(out.data, get(i))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out.data = d
+			out.commit()
+		} else {
+			out.null()
+		}
 	}
-	vb, nulls := finishValidity(valid, rows)
-	return sb.finish(binary, vb, nulls), nil
+	if err := checkStrColumn(out); err != nil {
+		return nil, err
+	}
+	return out.finish(binary), nil
 }
 
-// stringGetter returns an accessor for row i of a STRING or BYTES array
+// strAt returns an accessor for row i of a STRING or BYTES array
 // (binary values are viewed as strings without copying).
-func stringGetter(a arrow.Array) func(i int) string {
+func strAt(a arrow.Array) func(i int) string {
 	switch a := a.(type) {
 	case *array.String:
 		return a.Value

@@ -228,7 +228,7 @@ func constMatcher(args []expr.Arg, compile func(string, rune) (*likeMatcher, err
 // matchColumn tests every row of s against a bind-time matcher: the hot
 // path of LIKE with a literal pattern.
 func matchColumn(s *array.String, m *likeMatcher, rows int) arrow.Array {
-	valid := strictValidity([]arrow.Array{s}, rows)
+	valid := validBits(rows, s)
 	vals := make([]byte, len(valid))
 	for i := 0; i < rows; i++ {
 		if bitutil.BitIsSet(valid, i) && m.match(s.Value(i)) {

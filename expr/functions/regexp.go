@@ -222,7 +222,7 @@ func bindRegexpExtractAll(args []expr.Arg) (types.DataType, expr.Kernel, error) 
 		if len(a) == 3 {
 			idx = intAt(a[2])
 		}
-		valid := strictValidity(a, rows)
+		valid := validBits(rows, a...)
 		for i := 0; i < rows; i++ {
 			r := re(i)
 			g := idx(i)

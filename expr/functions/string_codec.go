@@ -312,7 +312,7 @@ func bindStrToMap(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			pairD, kvD = strAt(a[1]), strAt(a[2])
 		}
 		var pc, kc regexCache
-		valid := strictValidity(a, rows)
+		valid := validBits(rows, a...)
 		for i := 0; i < rows; i++ {
 			if !bitutil.BitIsSet(valid, i) {
 				mb.AppendNull()

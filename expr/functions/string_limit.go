@@ -74,7 +74,7 @@ type rowFuncErr func(i int, dst []byte) (out []byte, ok bool, err error)
 // the plain strKernel keeps its loop free of the extra result.
 func strKernelErr(bin bool, prep func(args []arrow.Array) rowFuncErr) expr.Kernel {
 	return func(_ *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
-		valid := strictValidity(args, rows)
+		valid := validBits(rows, args...)
 		out := newStrCol(rows, rowsDataHint(args))
 		fn := prep(args)
 		for i := 0; i < rows; i++ {

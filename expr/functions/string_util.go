@@ -13,30 +13,6 @@ import (
 // families. They build result columns straight into Arrow buffers, so a
 // kernel type-asserts its arguments once and then runs a plain loop.
 
-// strictValidity returns the validity bitmap of a function that is NULL
-// whenever any argument is NULL. A NULL-typed argument (an untyped NULL
-// literal) makes every row NULL; arrow's Null arrays carry no bitmap, so
-// they are checked by type.
-func strictValidity(args []arrow.Array, rows int) []byte {
-	v := make([]byte, bitutil.BytesForBits(int64(rows)))
-	bitutil.SetBitsTo(v, 0, int64(rows), true)
-	for _, a := range args {
-		if a.DataType().ID() == arrow.NULL {
-			bitutil.SetBitsTo(v, 0, int64(rows), false)
-			return v
-		}
-		if a.NullN() == 0 {
-			continue
-		}
-		for i := 0; i < rows; i++ {
-			if a.IsNull(i) {
-				bitutil.ClearBit(v, i)
-			}
-		}
-	}
-	return v
-}
-
 // isNullAt reports whether row i of a is NULL, treating Null arrays as all NULL.
 func isNullAt(a arrow.Array, i int) bool {
 	return a.DataType().ID() == arrow.NULL || a.IsNull(i)
@@ -85,11 +61,15 @@ func (c *strCol) finish(bin bool) arrow.Array {
 	if bin {
 		dt = arrow.BinaryTypes.Binary
 	}
+	// An exact null count (and no bitmap when there are none) keeps
+	// consumers that read Data().NullN() directly, such as Arrow's MAP
+	// key check, from seeing the unknown count.
+	vb, nulls := finishValidity(c.valid, c.n)
 	d := array.NewData(dt, c.n, []*memory.Buffer{
-		memory.NewBufferBytes(c.valid),
+		vb,
 		memory.NewBufferBytes(arrow.GetBytes(c.offs)),
 		memory.NewBufferBytes(c.data),
-	}, nil, array.UnknownNullCount, 0)
+	}, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
 }
@@ -123,22 +103,6 @@ func validBuf(valid []byte) (*memory.Buffer, int) {
 	return memory.NewBufferBytes(valid), array.UnknownNullCount
 }
 
-// nullsOf returns rows NULLs of logical type t.
-func nullsOf(t types.DataType, rows int) arrow.Array {
-	return array.MakeArrayOfNull(memory.DefaultAllocator, types.ArrowType(t), rows)
-}
-
-// strAt returns an accessor for a string or binary argument column.
-func strAt(a arrow.Array) func(int) string {
-	switch a := a.(type) {
-	case *array.String:
-		return a.Value
-	case *array.Binary:
-		return a.ValueString
-	}
-	return func(int) string { return "" }
-}
-
 // intAt returns an accessor reading any integer column as int64.
 func intAt(a arrow.Array) func(int) int64 {
 	switch a := a.(type) {
@@ -168,7 +132,7 @@ func strKernel(bin bool, prep func(args []arrow.Array) rowFunc) expr.Kernel {
 // (session zone, current time).
 func strKernelCtx(bin bool, prep func(ctx *expr.Context, args []arrow.Array) rowFunc) expr.Kernel {
 	return func(ctx *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
-		valid := strictValidity(args, rows)
+		valid := validBits(rows, args...)
 		out := newStrCol(rows, rowsDataHint(args))
 		fn := prep(ctx, args)
 		for i := 0; i < rows; i++ {
@@ -208,7 +172,7 @@ func numKernel[T arrow.FixedWidthType](dt arrow.DataType, prep func(args []arrow
 // numKernelCtx is numKernel for row functions that need the context.
 func numKernelCtx[T arrow.FixedWidthType](dt arrow.DataType, prep func(ctx *expr.Context, args []arrow.Array) func(i int) (T, bool)) expr.Kernel {
 	return func(ctx *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
-		valid := strictValidity(args, rows)
+		valid := validBits(rows, args...)
 		vals := make([]T, rows)
 		fn := prep(ctx, args)
 		for i := 0; i < rows; i++ {
@@ -229,7 +193,7 @@ func numKernelCtx[T arrow.FixedWidthType](dt arrow.DataType, prep func(ctx *expr
 // boolKernel builds a strict BOOLEAN kernel.
 func boolKernel(prep func(args []arrow.Array) func(i int) (v, ok bool)) expr.Kernel {
 	return func(_ *expr.Context, args []arrow.Array, rows int) (arrow.Array, error) {
-		valid := strictValidity(args, rows)
+		valid := validBits(rows, args...)
 		vals := make([]byte, len(valid))
 		fn := prep(args)
 		for i := 0; i < rows; i++ {

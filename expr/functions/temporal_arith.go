@@ -50,11 +50,7 @@ func fixedUs(unit string) int64 {
 // addMonthsWall adds n months to wall µs, clamping the day of month.
 func addMonthsWall(wall, n int64) int64 {
 	days, tod := divFloor(wall, microsPerDay), modFloor(wall, microsPerDay)
-	y, m, d := civil(days)
-	total := y*12 + int64(m-1) + n
-	ny, nm := divFloor(total, 12), int(modFloor(total, 12))+1
-	d = min(d, monthDays(ny, nm))
-	return daysOf(ny, nm, d)*microsPerDay + tod
+	return addMonthsToDays(days, n)*microsPerDay + tod
 }
 
 func bindTimestampAdd(args []expr.Arg) (types.DataType, expr.Kernel, error) {
@@ -110,7 +106,7 @@ func bindTimestampAdd(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 				}
 			})(ctx, a[1:], rows)
 		}
-		return nullsOf(res, rows), nil
+		return nullArray(res, rows), nil
 	}
 	return res, k, nil
 }

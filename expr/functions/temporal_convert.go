@@ -114,6 +114,21 @@ func bindDateFormat(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	return types.String.WithNullable(true), k, nil
 }
 
+// wallParser returns a parser of row i of s into wall-clock microseconds:
+// with the row's pattern when the call names one (a bad row pattern gives
+// NULL), else with Flink's lenient default timestamp forms.
+func wallParser(explicit bool, s func(int) string, p func(int) *dtPattern) func(int) (int64, bool) {
+	if !explicit {
+		return func(i int) (int64, bool) { return parseTimestampDefault(s(i)) }
+	}
+	return func(i int) (int64, bool) {
+		if f := p(i); f != nil {
+			return f.parse(s(i), false)
+		}
+		return 0, false
+	}
+}
+
 func bindToTimestamp(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	if err := checkSig("TO_TIMESTAMP", "TO_TIMESTAMP(STRING[, STRING])", args, 1, 2, isStrArg); err != nil {
 		return types.Null, nil, err
@@ -124,17 +139,9 @@ func bindToTimestamp(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	}
 	explicit := len(args) == 2
 	k := numKernel(types.ArrowType(types.TimestampMs), func(a []arrow.Array) func(int) (arrow.Timestamp, bool) {
-		s, p := strAt(a[0]), pat(a)
+		parse := wallParser(explicit, strAt(a[0]), pat(a))
 		return func(i int) (arrow.Timestamp, bool) {
-			var w int64
-			var ok bool
-			if explicit {
-				if f := p(i); f != nil {
-					w, ok = f.parse(s(i), false)
-				}
-			} else {
-				w, ok = parseTimestampDefault(s(i))
-			}
+			w, ok := parse(i)
 			return arrow.Timestamp(divFloor(w, 1000) * 1000), ok
 		}
 	})
@@ -151,17 +158,9 @@ func bindToDate(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	}
 	explicit := len(args) == 2
 	k := numKernel(arrow.FixedWidthTypes.Date32, func(a []arrow.Array) func(int) (arrow.Date32, bool) {
-		s, p := strAt(a[0]), pat(a)
+		parse := wallParser(explicit, strAt(a[0]), pat(a))
 		return func(i int) (arrow.Date32, bool) {
-			var w int64
-			var ok bool
-			if explicit {
-				if f := p(i); f != nil {
-					w, ok = f.parse(s(i), false)
-				}
-			} else {
-				w, ok = parseTimestampDefault(s(i))
-			}
+			w, ok := parse(i)
 			return arrow.Date32(divFloor(w, microsPerDay)), ok
 		}
 	})
@@ -318,22 +317,14 @@ func bindStringToLTZ(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	}
 	explicit := len(args) >= 2
 	k := numKernel(types.ArrowType(types.TimestampLTZ), func(a []arrow.Array) func(int) (arrow.Timestamp, bool) {
-		s, p := strAt(a[0]), pat(a)
+		parse := wallParser(explicit, strAt(a[0]), pat(a))
 		zone := func(int) string { return "UTC" }
 		if len(a) == 3 {
 			zone = strAt(a[2])
 		}
 		var z *zoneCache
 		return func(i int) (arrow.Timestamp, bool) {
-			var w int64
-			var ok bool
-			if explicit {
-				if f := p(i); f != nil {
-					w, ok = f.parse(s(i), false)
-				}
-			} else {
-				w, ok = parseTimestampDefault(s(i))
-			}
+			w, ok := parse(i)
 			loc, okz := loadZone(zone(i))
 			if !ok || !okz {
 				return 0, false

@@ -79,7 +79,7 @@ func bindFloorCeil(name string, up bool, args []expr.Arg) (types.DataType, expr.
 				}
 			})(ctx, a[:1], rows)
 		}
-		return nullsOf(t, rows), nil
+		return nullArray(t, rows), nil
 	}
 	return t.WithoutTimeAttr(), k, nil
 }

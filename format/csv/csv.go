@@ -10,8 +10,6 @@ package csv
 import (
 	"bufio"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/format"
@@ -104,7 +102,7 @@ func parseConfig(opts map[string]string) (config, error) {
 		if !ok {
 			return nil
 		}
-		b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(v)))
+		b, err := connector.ParseBool(v)
 		if err != nil {
 			return &ConfigError{fmt.Sprintf("invalid value %q for '%s': expected true or false", v, key)}
 		}
@@ -112,9 +110,13 @@ func parseConfig(opts map[string]string) (config, error) {
 		return nil
 	}
 	disableQuote := false
-	for key, dst := range map[string]*bool{OptDisableQuoteCharacter: &disableQuote, OptAllowComments: &c.comments,
-		OptIgnoreParseErrors: &c.ignoreErrors, OptWriteBigDecimalSci: &c.sciDecimals} {
-		if err := boolOpt(key, dst); err != nil {
+	// In declaration order, so the first bad option reported is always the same.
+	for _, o := range []struct {
+		key string
+		dst *bool
+	}{{OptDisableQuoteCharacter, &disableQuote}, {OptAllowComments, &c.comments},
+		{OptIgnoreParseErrors, &c.ignoreErrors}, {OptWriteBigDecimalSci, &c.sciDecimals}} {
+		if err := boolOpt(o.key, o.dst); err != nil {
 			return c, err
 		}
 	}

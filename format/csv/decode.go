@@ -240,13 +240,15 @@ func newCell(t types.DataType, b array.Builder, cfg *config, top bool) (cellDeco
 		return &boolCell{b: b.(*array.BooleanBuilder)}, nil
 	case types.KindTinyInt, types.KindSmallInt, types.KindInt, types.KindBigInt,
 		types.KindIntervalYearMonth, types.KindIntervalDayTime:
-		bits := map[types.Kind]int{types.KindTinyInt: 8, types.KindSmallInt: 16, types.KindInt: 32, types.KindIntervalYearMonth: 32}[t.Kind]
-		if bits == 0 {
-			bits = 64
+		app, err := format.IntAppender(b)
+		if err != nil {
+			return nil, err
 		}
-		return &intCell{b: b, bits: bits, kind: t.Kind}, nil
+		return &intCell{b: b, app: app, bits: format.IntBits(t.Kind), kind: t.Kind}, nil
 	case types.KindFloat, types.KindDouble:
-		return &floatCell{b: b, kind: t.Kind}, nil
+		b32, _ := b.(*array.Float32Builder)
+		b64, _ := b.(*array.Float64Builder)
+		return &floatCell{b: b, b32: b32, b64: b64, kind: t.Kind}, nil
 	case types.KindDecimal:
 		return &decimalCell{b: b.(*array.Decimal128Builder), prec: t.Prec, scale: t.Scale}, nil
 	case types.KindChar, types.KindVarChar:
@@ -306,6 +308,7 @@ func (c *boolCell) null()   { c.b.AppendNull() }
 
 type intCell struct {
 	b    array.Builder
+	app  func(int64)
 	bits int
 	kind types.Kind
 	val  int64
@@ -320,26 +323,13 @@ func (c *intCell) parse(s []byte) error {
 	return nil
 }
 
-func (c *intCell) commit() {
-	switch b := c.b.(type) {
-	case *array.Int8Builder:
-		b.Append(int8(c.val))
-	case *array.Int16Builder:
-		b.Append(int16(c.val))
-	case *array.Int32Builder:
-		b.Append(int32(c.val))
-	case *array.Int64Builder:
-		b.Append(c.val)
-	case *array.MonthIntervalBuilder:
-		b.Append(arrow.MonthInterval(c.val))
-	case *array.DurationBuilder:
-		b.Append(arrow.Duration(c.val))
-	}
-}
-func (c *intCell) null() { c.b.AppendNull() }
+func (c *intCell) commit() { c.app(c.val) }
+func (c *intCell) null()   { c.b.AppendNull() }
 
 type floatCell struct {
 	b    array.Builder
+	b32  *array.Float32Builder // FLOAT; resolved once, not per value
+	b64  *array.Float64Builder // DOUBLE
 	kind types.Kind
 	val  float64
 }
@@ -360,10 +350,10 @@ func (c *floatCell) parse(s []byte) error {
 }
 
 func (c *floatCell) commit() {
-	if b, ok := c.b.(*array.Float32Builder); ok {
-		b.Append(float32(c.val))
+	if c.b32 != nil {
+		c.b32.Append(float32(c.val))
 	} else {
-		c.b.(*array.Float64Builder).Append(c.val)
+		c.b64.Append(c.val)
 	}
 }
 func (c *floatCell) null() { c.b.AppendNull() }

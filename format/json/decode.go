@@ -102,7 +102,11 @@ func (d *Decoder) newValue(t types.DataType, b array.Builder) (valueDecoder, err
 		return &boolDecoder{b: b.(*array.BooleanBuilder)}, nil
 	case types.KindTinyInt, types.KindSmallInt, types.KindInt, types.KindBigInt,
 		types.KindIntervalYearMonth, types.KindIntervalDayTime:
-		return newIntDecoder(t.Kind, b), nil
+		app, err := format.IntAppender(b)
+		if err != nil {
+			return nil, err
+		}
+		return &intDecoder{kind: t.Kind, b: b, app: app, bits: format.IntBits(t.Kind)}, nil
 	case types.KindFloat:
 		return &floatDecoder{b32: b.(*array.Float32Builder), bits: 32}, nil
 	case types.KindDouble:
@@ -361,18 +365,10 @@ func (d *boolDecoder) null()   { d.b.AppendNull() }
 type intDecoder struct {
 	kind    types.Kind
 	b       array.Builder
+	app     func(int64)
 	bits    int
 	val     int64
 	scratch []byte
-}
-
-func newIntDecoder(k types.Kind, b array.Builder) *intDecoder {
-	bits := map[types.Kind]int{types.KindTinyInt: 8, types.KindSmallInt: 16, types.KindInt: 32,
-		types.KindIntervalYearMonth: 32}[k]
-	if bits == 0 {
-		bits = 64
-	}
-	return &intDecoder{kind: k, b: b, bits: bits}
 }
 
 func (d *intDecoder) parse(v *fastjson.Value) error {
@@ -401,23 +397,8 @@ func (d *intDecoder) parse(v *fastjson.Value) error {
 	return nil
 }
 
-func (d *intDecoder) commit() {
-	switch b := d.b.(type) {
-	case *array.Int8Builder:
-		b.Append(int8(d.val))
-	case *array.Int16Builder:
-		b.Append(int16(d.val))
-	case *array.Int32Builder:
-		b.Append(int32(d.val))
-	case *array.Int64Builder:
-		b.Append(d.val)
-	case *array.MonthIntervalBuilder:
-		b.Append(arrow.MonthInterval(d.val))
-	case *array.DurationBuilder:
-		b.Append(arrow.Duration(d.val))
-	}
-}
-func (d *intDecoder) null() { d.b.AppendNull() }
+func (d *intDecoder) commit() { d.app(d.val) }
+func (d *intDecoder) null()   { d.b.AppendNull() }
 
 type floatDecoder struct {
 	b32     *array.Float32Builder

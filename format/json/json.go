@@ -10,7 +10,6 @@ package json
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/spry-engine/spry/connector"
@@ -19,20 +18,20 @@ import (
 
 // Option keys, without the 'json.' prefix.
 const (
-	OptFailOnMissingField   = "fail-on-missing-field"
-	OptIgnoreParseErrors    = "ignore-parse-errors"
-	OptTimestampFormat      = "timestamp-format.standard"
-	OptMapNullKeyMode       = "map-null-key.mode"
-	OptMapNullKeyLiteral    = "map-null-key.literal"
-	OptEncodeDecimalPlain   = "encode.decimal-as-plain-number"
-	OptEncodeIgnoreNulls    = "encode.ignore-null-fields"
-	OptDecodeJSONParser     = "decode.json-parser.enabled"
-	timestampStandardSQL    = "SQL"
-	timestampStandardISO    = "ISO-8601"
-	mapNullKeyFail          = "FAIL"
-	mapNullKeyDrop          = "DROP"
-	mapNullKeyLiteral       = "LITERAL"
-	defaultMapNullKeyLitera = "null"
+	OptFailOnMissingField    = "fail-on-missing-field"
+	OptIgnoreParseErrors     = "ignore-parse-errors"
+	OptTimestampFormat       = "timestamp-format.standard"
+	OptMapNullKeyMode        = "map-null-key.mode"
+	OptMapNullKeyLiteral     = "map-null-key.literal"
+	OptEncodeDecimalPlain    = "encode.decimal-as-plain-number"
+	OptEncodeIgnoreNulls     = "encode.ignore-null-fields"
+	OptDecodeJSONParser      = "decode.json-parser.enabled"
+	timestampStandardSQL     = "SQL"
+	timestampStandardISO     = "ISO-8601"
+	mapNullKeyFail           = "FAIL"
+	mapNullKeyDrop           = "DROP"
+	mapNullKeyLiteral        = "LITERAL"
+	defaultMapNullKeyLiteral = "null"
 )
 
 // Options is the json format's option spec, as Flink documents it.
@@ -45,7 +44,7 @@ var Options = []connector.Option{
 		Description: "Input and output timestamp format: 'SQL' reads and writes \"yyyy-MM-dd HH:mm:ss.s{precision}\", 'ISO-8601' reads and writes \"yyyy-MM-ddTHH:mm:ss.s{precision}\" (TIMESTAMP_LTZ values carry a trailing 'Z')."},
 	{Key: OptMapNullKeyMode, Type: connector.TypeEnum, Default: mapNullKeyFail, Enum: []string{mapNullKeyFail, mapNullKeyDrop, mapNullKeyLiteral},
 		Description: "How to serialize a NULL key of MAP data: 'FAIL' throws an error, 'DROP' drops the entry, 'LITERAL' writes 'map-null-key.literal' as the key."},
-	{Key: OptMapNullKeyLiteral, Type: connector.TypeString, Default: defaultMapNullKeyLitera,
+	{Key: OptMapNullKeyLiteral, Type: connector.TypeString, Default: defaultMapNullKeyLiteral,
 		Description: "The key written for NULL map keys when 'map-null-key.mode' is LITERAL."},
 	{Key: OptEncodeDecimalPlain, Type: connector.TypeBool, Default: "false",
 		Description: "Encode all decimals as plain numbers instead of possible scientific notation."},
@@ -82,11 +81,11 @@ type ConfigError struct{ Msg string }
 func (e *ConfigError) Error() string { return "json format: " + e.Msg }
 
 func parseConfig(opts map[string]string) (config, error) {
-	c := config{nullKeyMode: mapNullKeyFail, nullKeyLit: defaultMapNullKeyLitera}
+	c := config{nullKeyMode: mapNullKeyFail, nullKeyLit: defaultMapNullKeyLiteral}
 	var err error
 	boolOpt := func(key string, dst *bool) {
 		if v, ok := opts[key]; ok && err == nil {
-			b, e := strconv.ParseBool(strings.ToLower(strings.TrimSpace(v)))
+			b, e := connector.ParseBool(v)
 			if e != nil {
 				err = &ConfigError{fmt.Sprintf("invalid value %q for '%s': expected true or false", v, key)}
 			}

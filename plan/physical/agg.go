@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/spry-engine/spry/plan"
-	spryrt "github.com/spry-engine/spry/runtime"
 	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
 )
@@ -55,14 +54,7 @@ func (t *translator) aggregate(a *plan.Aggregate) (*Node, error) {
 	if t.twoPhase(a) {
 		return t.twoPhaseAgg(a, in, calls, out)
 	}
-	p := t.opts.Parallelism
-	var ex *Node
-	if len(a.GroupKeys) == 0 {
-		ex = exchange(in, spryrt.Global, nil, 1)
-		p = 1
-	} else {
-		ex = exchange(in, spryrt.Hash, a.GroupKeys, p)
-	}
+	ex, p := keyExchange(in, a.GroupKeys, t.opts.Parallelism)
 	cfg := &ops.AggConfig{Keys: a.GroupKeys, Calls: opsCalls(calls), Phase: ops.AggFull, Streaming: streaming,
 		MiniBatch: t.opts.MiniBatch, InputInsertOnly: !streaming, InSchema: ex.Schema, OutSchema: out}
 	name := "GroupAggregate"
@@ -131,14 +123,7 @@ func (t *translator) twoPhaseAgg(a *plan.Aggregate, in *Node, calls []aggCall, o
 		lname, gname = "LocalGroupAggregate", "GlobalGroupAggregate"
 	}
 	ln := aggNode(lname, groupSelect(keyNames, localSel), in, lcfg, in.Parallelism)
-	p := t.opts.Parallelism
-	var ex *Node
-	if len(a.GroupKeys) == 0 {
-		ex = exchange(ln, spryrt.Global, nil, 1)
-		p = 1
-	} else {
-		ex = exchange(ln, spryrt.Hash, localKeys, p)
-	}
+	ex, p := keyExchange(ln, localKeys, t.opts.Parallelism)
 	gcfg := &ops.AggConfig{Keys: localKeys, Calls: opsCalls(global), Phase: ops.AggGlobal, Streaming: streaming,
 		MiniBatch: t.opts.MiniBatch, InputInsertOnly: !streaming, InSchema: local, OutSchema: out}
 	gdesc := groupSelect(keyNames, globalSel)

@@ -47,10 +47,8 @@ var projectInSource = map[string]bool{"filesystem": true}
 // selection). Pushed filters go to a factory whose SupportsFilterPushDown
 // accepts them, else into a Calc filter right above the scan.
 func (t *translator) scan(s *plan.Scan) (*Node, error) {
-	opts := s.Options
-	if opts == nil {
-		opts = s.Table.Options
-	}
+	tbl := s.ConnectorTable()
+	opts, full := tbl.Options, tbl.Schema
 	f, err := lookupFactory(s.Path, opts)
 	if err != nil {
 		return nil, err
@@ -58,17 +56,16 @@ func (t *translator) scan(s *plan.Scan) (*Node, error) {
 	if f.NewSource == nil {
 		return nil, errorf(ErrConnector, fmt.Sprintf("Connector '%s' can only be used as a sink. It cannot be used as a source.", f.Name))
 	}
-	if t.opts.Batch && f.SourceBounded != nil && !f.SourceBounded(opts) {
+	unbounded := f.SourceBounded == nil || !f.SourceBounded(opts)
+	if t.opts.Batch && f.SourceBounded != nil && unbounded {
 		return nil, errorf(ErrUnsupported, fmt.Sprintf("Querying an unbounded table '%s' in batch mode is not allowed. The table source is unbounded.", s.Path))
 	}
-	full := s.Table.SourceSchema()
 	p := t.opts.Parallelism
 	if f.SourceParallelism != nil {
 		if c := f.SourceParallelism(opts); c > 0 && c < p {
 			p = c
 		}
 	}
-	tbl := &connector.Table{Name: s.Path.String(), Schema: full, PrimaryKey: full.PrimaryKey, Options: opts}
 	mode := types.ModeInsertOnly
 	if f.SourceMode != nil && !t.opts.Batch {
 		mode = f.SourceMode(opts)
@@ -109,7 +106,7 @@ func (t *translator) scan(s *plan.Scan) (*Node, error) {
 		Schema: out, Parallelism: p,
 		Spec:      &ops.Spec{Kind: ops.KindSource, Config: &ops.SourceConfig{Factory: fac, Table: tbl}},
 		generates: constMode(mode),
-		unbounded: f.SourceBounded == nil || !f.SourceBounded(opts),
+		unbounded: unbounded,
 	}
 	if cols != nil {
 		n = project(n, cols)
@@ -127,10 +124,8 @@ func (t *translator) scan(s *plan.Scan) (*Node, error) {
 
 // sink plans a Sink writing its input into a connector table.
 func (t *translator) sink(s *plan.Sink) (*Node, error) {
-	opts := s.Options
-	if opts == nil {
-		opts = s.Table.Options
-	}
+	tbl := s.ConnectorTable()
+	opts, schema := tbl.Options, tbl.Schema
 	f, err := lookupFactory(s.Path, opts)
 	if err != nil {
 		return nil, err
@@ -142,7 +137,6 @@ func (t *translator) sink(s *plan.Sink) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	schema := s.Table.SinkSchema()
 	if schema.Len() != in.Schema.Len() {
 		return nil, errorf(ErrInternal, fmt.Sprintf("sink %s has %d columns but its input has %d", s.Path, schema.Len(), in.Schema.Len()))
 	}
@@ -155,7 +149,6 @@ func (t *translator) sink(s *plan.Sink) (*Node, error) {
 		// of a bounded job, which a stream never reaches.
 		return nil, errorf(ErrUnsupported, "Streaming mode not support overwrite.")
 	}
-	tbl := &connector.Table{Name: s.Path.String(), Schema: schema, PrimaryKey: schema.PrimaryKey, Options: opts, Overwrite: s.Overwrite}
 	desc := "table=[" + s.Path.String() + "], fields=[" + strings.Join(in.Schema.Names(), ", ") + "]"
 	if s.Overwrite {
 		desc += ", overwrite=[true]"
@@ -178,18 +171,6 @@ func projectingFactory(f *connector.Factory, cols []int, out *types.Schema) *con
 		return connector.ProjectSource(src, cols, out), nil
 	}
 	return &pf
-}
-
-func identityCols(cols []int, n int) bool {
-	if len(cols) != n {
-		return false
-	}
-	for i, c := range cols {
-		if c != i {
-			return false
-		}
-	}
-	return true
 }
 
 func formatFilters(cs []expr.Expr, in *types.Schema) string {

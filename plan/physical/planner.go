@@ -268,16 +268,8 @@ func isIdentity(projs []expr.Expr, in, out *types.Schema) bool {
 // project adds a Calc selecting columns idx of in (no-op when idx is the
 // identity).
 func project(in *Node, idx []int) *Node {
-	if len(idx) == len(in.Schema.Fields) {
-		same := true
-		for i, k := range idx {
-			if i != k {
-				same = false
-			}
-		}
-		if same {
-			return in
-		}
+	if identityCols(idx, in.Schema.Len()) {
+		return in
 	}
 	out := &types.Schema{}
 	exprs := make([]expr.Expr, len(idx))
@@ -291,6 +283,20 @@ func project(in *Node, idx []int) *Node {
 		Name: "Calc", Desc: "select=[" + selectList(exprs, in.Schema, out) + "]", Inputs: []*Node{in}, Schema: out,
 		Spec: &ops.Spec{Kind: ops.KindCalc, Config: cfg}, Parallelism: in.Parallelism,
 	}
+}
+
+// identityCols reports whether selecting cols from n columns changes
+// nothing, so no Calc is needed.
+func identityCols(cols []int, n int) bool {
+	if len(cols) != n {
+		return false
+	}
+	for i, c := range cols {
+		if c != i {
+			return false
+		}
+	}
+	return true
 }
 
 // values evaluates the constant rows once, at planning time.
@@ -322,6 +328,16 @@ func (t *translator) values(v *plan.Values) (*Node, error) {
 
 func constMode(m types.ChangelogMode) func(types.ChangelogMode) types.ChangelogMode {
 	return func(types.ChangelogMode) types.ChangelogMode { return m }
+}
+
+// keyExchange routes in by keys to a consumer of parallelism p or, with no
+// keys to partition on, everything to a single subtask. It returns the
+// exchange and the consumer's parallelism.
+func keyExchange(in *Node, keys []int, p int) (*Node, int) {
+	if len(keys) == 0 {
+		return exchange(in, spryrt.Global, nil, 1), 1
+	}
+	return exchange(in, spryrt.Hash, keys, p), p
 }
 
 // exchange puts an exchange above in; the consumer runs with parallelism p.

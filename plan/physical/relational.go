@@ -238,17 +238,9 @@ func (t *translator) join(j *plan.Join) (*Node, error) {
 		return nil, err
 	}
 	lk, rk, rest := plan.EquiKeys(j.Condition, left.Schema.Len())
-	p := t.opts.Parallelism
-	var le, re *Node
-	if len(lk) == 0 {
-		// No equality to partition on: everything meets in one subtask.
-		p = 1
-		le = exchange(left, spryrt.Global, nil, 1)
-		re = exchange(right, spryrt.Global, nil, 1)
-	} else {
-		le = exchange(left, spryrt.Hash, lk, p)
-		re = exchange(right, spryrt.Hash, rk, p)
-	}
+	// Without an equality to partition on, everything meets in one subtask.
+	le, p := keyExchange(left, lk, t.opts.Parallelism)
+	re, _ := keyExchange(right, rk, t.opts.Parallelism)
 	out := (&plan.Join{Left: &schemaNode{left.Schema}, Right: &schemaNode{right.Schema}, Type: j.Type}).Schema()
 	both := &types.Schema{Fields: append(append([]types.Field(nil), left.Schema.Fields...), right.Schema.Fields...)}
 	desc := "joinType=[" + joinTypeName(j.Type) + "], where=[" + formatExpr(j.Condition, both) + "], select=[" + strings.Join(out.Names(), ", ") + "]"

@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -39,8 +38,6 @@ type perRowScratch struct {
 	prevG   []uint32
 	gone    []uint32
 	perm    []arrow.Array // argument columns in round order, by column
-	keyA    []byte
-	keyB    []byte
 }
 
 // resultAppender is implemented by accumulators (expr/aggregate's COUNT,
@@ -248,24 +245,6 @@ func (a *hashAgg) round(retract []bool, idx []int32, lo int, whole bool) error {
 	return nil
 }
 
-// sameResult reports whether results x and y are equal in every call.
-func (p *perRowScratch) sameResult(res []arrow.Array, ints []*array.Int64, x, y int) bool {
-	for c := range res {
-		if a := ints[c]; a != nil {
-			if a.IsValid(x) != a.IsValid(y) || (a.IsValid(x) && a.Value(x) != a.Value(y)) {
-				return false
-			}
-			continue
-		}
-		p.keyA = kernel.AppendKey(p.keyA[:0], res[c:c+1], x)
-		p.keyB = kernel.AppendKey(p.keyB[:0], res[c:c+1], y)
-		if !bytes.Equal(p.keyA, p.keyB) {
-			return false
-		}
-	}
-	return true
-}
-
 func (p *perRowScratch) add(row int32, k types.RowKind, src int32, g uint32) {
 	p.outRow = append(p.outRow, row)
 	p.outKind = append(p.outKind, k)
@@ -391,15 +370,10 @@ func (a *hashAgg) assemblePerRow(n int) error {
 	kinds := make([]types.RowKind, 0, m)
 	src := make([]int32, 0, m)
 	groups := make([]uint32, 0, m)
-	// BIGINT results (COUNT, SUM of integers) compare by value; others by
-	// their key encoding.
-	ints := make([]*array.Int64, len(res))
-	for c, r := range res {
-		ints[c], _ = r.(*array.Int64)
-	}
+	sameResult := kernel.NewRowEqual(res, res)
 	for i := 0; i < m; i++ {
 		e := sorted[i]
-		if p.outKind[e] == types.UpdateBefore && p.sameResult(res, ints, int(p.outSrc[e]), int(p.outSrc[sorted[i+1]])) {
+		if p.outKind[e] == types.UpdateBefore && sameResult(int(p.outSrc[e]), int(p.outSrc[sorted[i+1]])) {
 			i++ // unchanged: Flink emits nothing
 			continue
 		}

@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"bytes"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -21,8 +19,6 @@ type streamScratch struct {
 	order    []uint32
 	retract  []bool
 	pending  []*types.Batch
-	bufA     []byte
-	bufB     []byte
 	kinds    []types.RowKind
 	src      []int32
 	emitted  []uint32
@@ -149,15 +145,17 @@ func (a *hashAgg) changes(order []uint32, first func(j int) bool, prev, next []a
 	if prev == nil {
 		np = 0
 	}
+	var same func(i, j int) bool // group j's result is unchanged
+	if prev != nil {
+		same = kernel.NewRowEqual(prev, next)
+	}
 	var gone []uint32
 	for j, g := range order {
 		switch {
 		case a.rowCnt[g] > 0 && first(j):
 			kinds, src, emitted = append(kinds, types.Insert), append(src, np+int32(j)), append(emitted, g)
 		case a.rowCnt[g] > 0:
-			s.bufA = kernel.AppendKey(s.bufA[:0], prev, j)
-			s.bufB = kernel.AppendKey(s.bufB[:0], next, j)
-			if !bytes.Equal(s.bufA, s.bufB) {
+			if same != nil && !same(j, j) {
 				kinds = append(kinds, types.UpdateBefore, types.UpdateAfter)
 				src = append(src, int32(j), np+int32(j))
 				emitted = append(emitted, g, g)

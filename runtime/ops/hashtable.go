@@ -224,22 +224,28 @@ func (s *fixedStore[T]) gather(groups []uint32) arrow.Array {
 			nulls++
 		}
 	}
-	var valid *memory.Buffer
-	if nulls > 0 {
-		bits := make([]byte, bitutil.BytesForBits(int64(len(groups))))
-		for i, g := range groups {
-			if s.valid[g] {
-				bitutil.SetBit(bits, i)
-			}
-		}
-		valid = memory.NewBufferBytes(bits)
-	}
+	valid := groupValidity(s.valid, groups, nulls)
 	// Every type kept here has T's layout (dates, times and intervals are
 	// int32/int64 underneath), so the values become the array's buffer.
 	d := array.NewData(types.ArrowType(s.t), len(groups),
 		[]*memory.Buffer{valid, memory.NewBufferBytes(arrow.GetBytes(out))}, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
+}
+
+// groupValidity builds the validity bitmap of the keys of groups gathered
+// in order, or nil when none of them (nulls counted by the caller) is NULL.
+func groupValidity(valid []bool, groups []uint32, nulls int) *memory.Buffer {
+	if nulls == 0 {
+		return nil
+	}
+	bits := make([]byte, bitutil.BytesForBits(int64(len(groups))))
+	for i, g := range groups {
+		if valid[g] {
+			bitutil.SetBit(bits, i)
+		}
+	}
+	return memory.NewBufferBytes(bits)
 }
 
 // stringStore keeps STRING keys copied into one byte arena: no
@@ -301,16 +307,7 @@ func (s *stringStore) gather(groups []uint32) arrow.Array {
 		data = append(data, s.arena[s.off[g]:s.off[g]+uint64(s.n[g])]...)
 		offsets[i+1] = int32(len(data))
 	}
-	var valid *memory.Buffer
-	if nulls > 0 {
-		bits := make([]byte, bitutil.BytesForBits(int64(len(groups))))
-		for i, g := range groups {
-			if s.valid[g] {
-				bitutil.SetBit(bits, i)
-			}
-		}
-		valid = memory.NewBufferBytes(bits)
-	}
+	valid := groupValidity(s.valid, groups, nulls)
 	d := array.NewData(types.ArrowType(s.t), len(groups),
 		[]*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
 	defer d.Release()

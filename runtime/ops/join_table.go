@@ -8,16 +8,18 @@ import (
 
 // joinTable is the build side of a batch hash join: it maps each join key
 // to the chain of build rows holding it (head row, then next[row]), in
-// build order. A single integer-like key uses a map keyed by the int64
-// value; other keys are encoded with kernel.AppendKey into a reused buffer,
-// so probing never allocates per row. Rows with a NULL in a key that is not
-// null-safe are left out: SQL equality never matches them.
+// build order. A single integer-like key is looked up by its int64 value
+// (intHeads); other keys are encoded with kernel.AppendKey into a reused
+// buffer and numbered by a keyIndex, the aggregation's table, so neither
+// building nor probing allocates per row or per key. Rows with a NULL in a
+// key that is not null-safe are left out: SQL equality never matches them.
 type joinTable struct {
 	nullSafe []bool
 	intKey   bool
 	ints     *intHeads
 	intNull  int32 // intKey and null-safe: head of the NULL key's chain
-	bytes    map[string]int32
+	keys     *keyIndex
+	heads    []int32 // by keys' number: head of the key's chain
 	next     []int32
 	buf      []byte
 	vals     []int64
@@ -110,18 +112,22 @@ func newJoinTable(cols []arrow.Array, rows int, nullSafe []bool) *joinTable {
 			return t
 		}
 	}
-	t.bytes = make(map[string]int32, rows)
+	t.keys = newKeyIndex()
 	for r := rows - 1; r >= 0; r-- {
 		if nulls && skipRow(cols, nullSafe, r) {
 			continue
 		}
 		t.buf = kernel.AppendKey(t.buf[:0], cols, r)
-		head, ok := t.bytes[string(t.buf)]
+		k := bytesString(t.buf)
+		h := t.keys.hash(k)
+		g, ok := t.keys.lookup(k, h)
 		if !ok {
-			head = -1
+			g = uint32(len(t.heads))
+			t.keys.insert(k, h, g)
+			t.heads = append(t.heads, -1)
 		}
-		t.next[r] = head
-		t.bytes[string(t.buf)] = int32(r)
+		t.next[r] = t.heads[g]
+		t.heads[g] = int32(r)
 	}
 	return t
 }
@@ -165,11 +171,12 @@ func (t *joinTable) probe(cols []arrow.Array, lo, hi int, first bool, ps, bs []i
 			continue
 		}
 		t.buf = kernel.AppendKey(t.buf[:0], cols, i)
-		r, ok := t.bytes[string(t.buf)]
+		k := bytesString(t.buf)
+		g, ok := t.keys.lookup(k, t.keys.hash(k))
 		if !ok {
 			continue
 		}
-		for ; r >= 0; r = t.next[r] {
+		for r := t.heads[g]; r >= 0; r = t.next[r] {
 			ps, bs = append(ps, int32(i)), append(bs, r)
 			if first {
 				break

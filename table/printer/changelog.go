@@ -2,6 +2,7 @@ package printer
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,19 +36,18 @@ func Changelog(w io.Writer, schema *types.Schema, loc *time.Location, kinds []ty
 // SQL client's "table" result mode shows it: +I/+U add a row, -U/-D remove
 // one matching row. The order of first insertion is kept.
 func Materialize(kinds []types.RowKind, rows [][]any, schema *types.Schema) [][]any {
+	// Each kept row's key is rendered once, not again on every retraction.
 	var out [][]any
+	var keys []string
 	key := func(r []any) string { return RowString(types.Insert, r, schema, time.UTC, "NULL") }
 	for i, r := range rows {
+		k := key(r)
 		if kinds[i].IsAdditive() {
-			out = append(out, r)
+			out, keys = append(out, r), append(keys, k)
 			continue
 		}
-		k := key(r)
-		for j := range out {
-			if key(out[j]) == k {
-				out = append(out[:j], out[j+1:]...)
-				break
-			}
+		if j := slices.Index(keys, k); j >= 0 {
+			out, keys = slices.Delete(out, j, j+1), slices.Delete(keys, j, j+1)
 		}
 	}
 	return out

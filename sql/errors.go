@@ -3,6 +3,8 @@ package sql
 import (
 	"fmt"
 	"strings"
+
+	"github.com/spry-engine/spry/internal/suggest"
 )
 
 // Error is a syntax error with its position. Token is the offending token as
@@ -107,7 +109,7 @@ func suggestKeyword(word string, expected []string) string {
 		if kw == "" || kw[0] < 'A' || kw[0] > 'Z' || kw == up {
 			continue
 		}
-		d := editDistance(up, kw)
+		d := suggest.Distance(up, kw)
 		if d < bestD {
 			best, bestD = kw, d
 		}
@@ -120,31 +122,4 @@ func suggestKeyword(word string, expected []string) string {
 		return best
 	}
 	return ""
-}
-
-// editDistance is the Damerau-Levenshtein (optimal string alignment)
-// distance between a and b, so that transpositions (FORM/FROM) cost 1.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

@@ -134,14 +134,3 @@ func TestSuggestKeyword(t *testing.T) {
 		}
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"FORM", "FROM", 1}, {"", "ABC", 3}, {"ABC", "ABC", 0}, {"KITTEN", "SITTING", 3}, {"CA", "ABC", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spry-engine/spry/sql"
 	"github.com/spry-engine/spry/table"
 	"github.com/spry-engine/spry/table/printer"
 	"github.com/spry-engine/spry/types"
@@ -155,20 +156,10 @@ func (c *client) showText(ctx context.Context, r *table.Result) error {
 	return nil
 }
 
+// isExplain reports whether stmt is an EXPLAIN, whose one-column result
+// is printed as plain text.
 func isExplain(stmt string) bool {
-	f := strings.Fields(stripComments(stmt))
-	return len(f) > 0 && strings.EqualFold(f[0], "EXPLAIN")
-}
-
-// stripComments drops leading -- comment lines so the first keyword shows.
-func stripComments(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "--") {
-			continue
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return b.String()
+	st, err := sql.ParseOne(stmt)
+	_, ok := st.(*sql.Explain)
+	return err == nil && ok
 }

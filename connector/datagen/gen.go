@@ -157,7 +157,11 @@ func newRandom(s genSpec, nullRate float64) (generator, error) {
 	}
 	varLen := false
 	if v, ok := s.opt(fieldVarLen); ok {
-		varLen = strings.EqualFold(strings.TrimSpace(v), "true")
+		b, err := connector.ParseBool(v)
+		if err != nil {
+			return nil, s.err("var-len must be true or false, got %q", v)
+		}
+		varLen = b
 	}
 	size := func() int {
 		if varLen && length > 0 {

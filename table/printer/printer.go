@@ -150,8 +150,12 @@ func (t *Tableau) line(cells []string) {
 			b.WriteString(strings.Repeat(" ", w-dw))
 			b.WriteString(c)
 		} else {
-			b.WriteString(truncate(c, w-len(truncatedFlag)))
-			b.WriteString(truncatedFlag)
+			if w < len(truncatedFlag) { // too narrow for "...": cut the flag too
+				b.WriteString(truncatedFlag[:w])
+			} else {
+				b.WriteString(truncate(c, w-len(truncatedFlag)))
+				b.WriteString(truncatedFlag)
+			}
 		}
 		b.WriteString(" |")
 	}

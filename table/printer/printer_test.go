@@ -77,3 +77,13 @@ func TestMaterialize(t *testing.T) {
 		t.Errorf("RowString = %q", got)
 	}
 }
+
+func TestNarrowColumnTruncation(t *testing.T) {
+	var buf bytes.Buffer
+	s := types.NewSchema(types.Field{Name: "s", Type: types.String})
+	p := NewTableau(&buf, s, false, time.UTC, 2)
+	p.PrintAll([]types.RowKind{0}, [][]any{{"abcdef"}})
+	if !bytes.Contains(buf.Bytes(), []byte("| .. |")) {
+		t.Errorf("got\n%s", buf.String())
+	}
+}

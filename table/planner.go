@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/plan"
 	"github.com/spry-engine/spry/plan/physical"
@@ -51,6 +52,12 @@ func (e *Environment) physicalOptions(cfg plan.Config) physical.Options {
 		MiniBatch:      cfg.MiniBatch,
 		AggPhase:       cfg.AggPhaseStrategy,
 		Eval:           expr.NewContext(cfg.Loc),
+	}
+	if n := e.cfg.Int(KeyMiniBatchSize, -1); n > 0 {
+		o.MiniBatchSize = n
+	}
+	if d, err := connector.ParseDuration(e.cfg.String(KeyMiniBatchLatency)); err == nil && d > 0 {
+		o.MiniBatchLatency = d
 	}
 	if rp := e.cfg.Int(KeyResourceParallel, -1); rp > 0 {
 		o.Parallelism = rp

@@ -56,7 +56,7 @@ func (t *translator) aggregate(a *plan.Aggregate) (*Node, error) {
 	}
 	ex, p := keyExchange(in, a.GroupKeys, t.opts.Parallelism)
 	cfg := &ops.AggConfig{Keys: a.GroupKeys, Calls: opsCalls(calls), Phase: ops.AggFull, Streaming: streaming,
-		MiniBatch: t.opts.MiniBatch, InputInsertOnly: !streaming, InSchema: ex.Schema, OutSchema: out}
+		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: ex.Schema, OutSchema: out}
 	name := "GroupAggregate"
 	desc := aggDesc(a.GroupKeys, in.Schema, calls, "", "")
 	if !streaming {
@@ -89,7 +89,7 @@ func (t *translator) twoPhase(a *plan.Aggregate) bool {
 func (t *translator) twoPhaseAgg(a *plan.Aggregate, in *Node, calls []aggCall, out *types.Schema) (*Node, error) {
 	streaming := !t.opts.Batch
 	lcfg := &ops.AggConfig{Keys: a.GroupKeys, Calls: opsCalls(calls), Phase: ops.AggLocal, Streaming: streaming,
-		MiniBatch: t.opts.MiniBatch, InputInsertOnly: !streaming, InSchema: in.Schema}
+		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: in.Schema}
 	// The local phase emits the keys, then every call's state columns
 	// (then, streaming, a row count).
 	local := ops.AggOutputSchema(lcfg)
@@ -125,7 +125,7 @@ func (t *translator) twoPhaseAgg(a *plan.Aggregate, in *Node, calls []aggCall, o
 	ln := aggNode(lname, groupSelect(keyNames, localSel), in, lcfg, in.Parallelism)
 	ex, p := keyExchange(ln, localKeys, t.opts.Parallelism)
 	gcfg := &ops.AggConfig{Keys: localKeys, Calls: opsCalls(global), Phase: ops.AggGlobal, Streaming: streaming,
-		MiniBatch: t.opts.MiniBatch, InputInsertOnly: !streaming, InSchema: local, OutSchema: out}
+		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: local, OutSchema: out}
 	gdesc := groupSelect(keyNames, globalSel)
 	if !streaming {
 		gdesc = "isMerge=[true], " + gdesc

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/plan"
@@ -27,6 +28,10 @@ type Options struct {
 	// MiniBatch is table.exec.mini-batch.enabled: streaming aggregations
 	// emit once per batch and may run in two phases.
 	MiniBatch bool
+	// MiniBatchSize and MiniBatchLatency are table.exec.mini-batch.size and
+	// allow-latency (zero: the runtime's defaults).
+	MiniBatchSize    int
+	MiniBatchLatency time.Duration
 	// Eval evaluates VALUES rows at planning time (session time zone).
 	Eval *expr.Context
 }

@@ -3,6 +3,7 @@ package ops
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -59,6 +60,11 @@ type AggConfig struct {
 	// MiniBatch (table.exec.mini-batch.enabled) emits one change per group
 	// per input batch instead of one per input row.
 	MiniBatch bool
+	// BundleRows and BundleLatency bound a streaming local aggregation's
+	// bundle (table.exec.mini-batch.size and allow-latency); zero keeps the
+	// defaults.
+	BundleRows    int
+	BundleLatency time.Duration
 	// InputInsertOnly tells that the input never retracts, so accumulators
 	// may skip what retraction needs. Batch aggregation implies it.
 	InputInsertOnly bool

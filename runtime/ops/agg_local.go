@@ -18,11 +18,10 @@ type BufferingOperator interface {
 
 var _ BufferingOperator = (*hashAgg)(nil)
 
-// Bounds of a local aggregation bundle, as Flink's count bundle trigger
-// (table.exec.mini-batch.size) and allow-latency bound it: a bundle is
-// emitted once it holds localBundleRows input rows or is localBundleAge
-// old. Both are small, so they never delay results more than a Flink
-// mini-batch configuration would.
+// Default bounds of a local aggregation bundle, used when the session does
+// not set Flink's count bundle trigger (table.exec.mini-batch.size) and
+// allow-latency (AggConfig.BundleRows, BundleLatency): a bundle is emitted
+// once it holds localBundleRows input rows or is localBundleAge old.
 var (
 	localBundleRows = 16384
 	localBundleAge  = 50 * time.Millisecond
@@ -64,7 +63,14 @@ func (a *hashAgg) localBundle(b *types.Batch, retract []bool, out Collector) err
 		}
 	}
 	l.rows += b.Len()
-	if l.rows >= localBundleRows || time.Since(l.started) >= localBundleAge {
+	rows, age := localBundleRows, localBundleAge
+	if a.cfg.BundleRows > 0 {
+		rows = a.cfg.BundleRows
+	}
+	if a.cfg.BundleLatency > 0 {
+		age = a.cfg.BundleLatency
+	}
+	if l.rows >= rows || time.Since(l.started) >= age {
 		return a.emitLocal(out)
 	}
 	return nil

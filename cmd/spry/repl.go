@@ -70,6 +70,14 @@ func (c *client) repl() error {
 			buf.Reset()
 			continue
 		}
+		if isClientCommand(text) {
+			buf.Reset()
+			if c.command(text) {
+				fmt.Fprintln(c.out, "Shutting down the session...\ndone.")
+				return nil
+			}
+			continue
+		}
 		if !sql.IsComplete(text) {
 			rl.SetPrompt("> ")
 			continue
@@ -84,6 +92,16 @@ func (c *client) repl() error {
 			}
 		}
 	}
+}
+
+// isClientCommand reports whether text is one of the client's own
+// commands, which need no terminating ';'.
+func isClientCommand(text string) bool {
+	switch strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(text), ";")) {
+	case "HELP", "QUIT", "EXIT", "CLEAR":
+		return true
+	}
+	return false
 }
 
 // command runs a client command or a SQL statement; it reports quit.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
 )
@@ -32,7 +33,16 @@ type Options struct {
 	ChannelCapacity int
 	// Logger receives job lifecycle logs; nil discards them.
 	Logger *slog.Logger
+	// Clock is the job's processing time in µs since the epoch; nil reads
+	// the wall clock. Time-scripted tests set it to drive processing time.
+	Clock func() int64
+	// Metrics receives the operators' metrics; nil makes a fresh registry,
+	// which Job.Metrics returns.
+	Metrics *metrics.Registry
 }
+
+// WallClock is the default Options.Clock.
+func WallClock() int64 { return time.Now().UnixMicro() }
 
 // Job is a running job graph.
 type Job struct {
@@ -48,7 +58,12 @@ type Job struct {
 	done     chan struct{}
 	counters []*VertexProgress
 	collects []chan<- *types.Batch
+	metrics  *metrics.Registry
 }
+
+// Metrics returns the job's metric registry (late records dropped, records
+// skipped, ...); it may be read while the job runs.
+func (j *Job) Metrics() *metrics.Registry { return j.metrics }
 
 // VertexProgress counts the rows a vertex's subtasks took in and sent out,
 // for progress displays and metrics; read it with Job.Progress.
@@ -75,12 +90,18 @@ func Execute(ctx context.Context, g *JobGraph, opts Options) (*Job, error) {
 	if opts.Eval == nil {
 		opts.Eval = expr.NewContext(time.UTC)
 	}
+	if opts.Clock == nil {
+		opts.Clock = WallClock
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = metrics.NewRegistry()
+	}
 	tasks, err := plan(g, opts)
 	if err != nil {
 		return nil, err
 	}
 	jctx, cancel := context.WithCancelCause(ctx)
-	j := &Job{graph: g, ctx: jctx, cancel: cancel, logger: opts.Logger, done: make(chan struct{})}
+	j := &Job{graph: g, ctx: jctx, cancel: cancel, logger: opts.Logger, done: make(chan struct{}), metrics: opts.Metrics}
 	byVertex := map[int]*VertexProgress{}
 	for _, v := range g.Vertices {
 		vp := &VertexProgress{ID: v.ID, Name: v.Name}

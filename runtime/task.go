@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
 )
@@ -34,10 +35,11 @@ type task struct {
 	ctx        context.Context
 	buffering  []int          // chain operators holding input back (ops.BufferingOperator)
 	finishers  []ops.Finisher // chain operators that may stop wanting input
+	metrics    *metrics.Registry
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
-	t := &task{vertex: v, index: index, par: par, wm: math.MinInt64, inbox: make(inbox, opts.ChannelCapacity)}
+	t := &task{vertex: v, index: index, par: par, wm: math.MinInt64, inbox: make(inbox, opts.ChannelCapacity), metrics: opts.Metrics}
 	eval := *opts.Eval
 	t.opCtx = &ops.OpContext{
 		Subtask:        index,
@@ -47,6 +49,7 @@ func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error
 		Batch:          g.Batch,
 		Logger:         opts.Logger.With("vertex", v.ID, "subtask", index),
 		BatchSize:      opts.BatchSize,
+		Now:            opts.Clock,
 	}
 	for i, s := range v.Chain {
 		op, err := buildOp(s)
@@ -89,7 +92,10 @@ func (t *task) run() (err error) {
 	}()
 	for i, op := range t.ops {
 		t.cur = i
-		if err := op.Open(t.opCtx); err != nil {
+		// Each operator gets its own context so its metrics are its own.
+		c := *t.opCtx
+		c.Metrics = t.metrics.Group(op.String(), t.index)
+		if err := op.Open(&c); err != nil {
 			return t.wrap(i, err)
 		}
 		opened++

@@ -14,6 +14,15 @@ import (
 // so a checkpoint can store it and a restarted job continue from it.
 // RestoreState is called on a freshly built, opened operator before any
 // input; it may be called several times (one per stored part) and merges.
+//
+// This is the keyed-state contract every stateful operator keeps: state
+// is keyed, each entry of a snapshot carries the key group of its key
+// (kernel hashing → key group, as the hash exchange routes it), and
+// RestoreState keeps only the entries whose key group falls in the
+// subtask's range (state.RangeForSubtask), so a job restored with another
+// parallelism redistributes its state. Operator-wide state that has no
+// key (a watermark, a global Top-N) is written with key group -1 and
+// restored by every subtask. Expired TTL entries are not written.
 type Snapshotter interface {
 	SnapshotState(w io.Writer) error
 	RestoreState(r io.Reader) error

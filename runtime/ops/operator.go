@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -29,6 +30,23 @@ type OpContext struct {
 	// BatchSize is the preferred number of rows per batch for operators
 	// that build batches themselves (sources, VALUES, sort output).
 	BatchSize int
+	// Metrics is the operator subtask's metric group (may be nil: a nil
+	// group hands out counters nobody reads).
+	Metrics *metrics.Group
+	// Now returns the job's processing time in µs since the epoch. Jobs
+	// read the wall clock; time-scripted tests drive it by hand, so every
+	// processing-time decision (PROCTIME(), proctime windows, state TTL)
+	// must read this clock, never time.Now.
+	Now func() int64
+}
+
+// ProcessingTimeOperator is implemented by operators with processing-time
+// timers (proctime windows, state TTL cleanup, idle detection). The
+// runtime calls OnProcessingTime with the job clock's time at least every
+// few tens of milliseconds while the job runs, and before it handles a
+// barrier.
+type ProcessingTimeOperator interface {
+	OnProcessingTime(now int64, out Collector) error
 }
 
 // Operator is one step of a job, run by a single goroutine per subtask.

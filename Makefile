@@ -9,7 +9,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test vet fmt-check doc-check unit fuzz crosscheck venv docs bench fuzz-long clean
+.PHONY: all build demo test vet fmt-check doc-check unit fuzz crosscheck pytest venv docs bench fuzz-long clean
 
 all: build
 
@@ -62,7 +62,12 @@ crosscheck: venv build
 	@echo "==> cross-checking the standard-SQL golden queries against DuckDB"
 	$(PY) scripts/crosscheck_duckdb.py --spry ./$(BIN) testdata/slt
 
-test: venv build vet fmt-check doc-check unit fuzz crosscheck
+# The Python API's tests run the package from python/src against bin/spry.
+pytest: venv build
+	@echo "==> pytest python/tests (the spry Python package against $(BIN))"
+	SPRY_HOME=$(CURDIR) PYTHONPATH=$(CURDIR)/python/src $(PY) -m pytest -q python/tests
+
+test: venv build vet fmt-check doc-check unit fuzz crosscheck pytest
 	@echo "==> all tests passed"
 
 docs:

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,6 +21,9 @@ type Case struct {
 	Thens []Expr
 	Else  Expr // never nil: the binder supplies a NULL literal
 	T     types.DataType
+
+	// used caches the columns the branches read (see columnsUsed).
+	used atomic.Pointer[[]bool]
 }
 
 // Type returns the CASE's result type.
@@ -74,6 +78,7 @@ func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
 	sub := b
 	var rows []int32 // rows of b that sub holds; nil means all, in order
 	var pieces []piece
+	used := c.columnsUsed(len(b.Cols))
 	for i, when := range c.Whens {
 		if sub.Len() == 0 {
 			break
@@ -98,13 +103,13 @@ func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
 			sub = sub.Slice(0, 0)
 			break
 		}
-		v, err := c.Thens[i].Eval(ctx, kernel.TakeBatch(sub, sel))
+		v, err := c.Thens[i].Eval(ctx, TakeUsed(sub, sel, used))
 		if err != nil {
 			return nil, err
 		}
 		pieces = append(pieces, piece{rowsOf(rows, sel, 0), v})
 		rows = rowsOf(rows, rest, 0)
-		sub = kernel.TakeBatch(sub, rest)
+		sub = TakeUsed(sub, rest, used)
 	}
 	if sub.Len() > 0 || len(pieces) == 0 {
 		v, err := c.Else.Eval(ctx, sub)
@@ -119,10 +124,46 @@ func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
 	return gather(pieces, n)
 }
 
+// columnsUsed returns the columns of an n-column input that the branches
+// read, so narrowing the batch to a branch's rows gathers only those (a
+// CASE over ROW fields of wide events would otherwise copy every event);
+// nil means all.
+func (c *Case) columnsUsed(n int) []bool {
+	if p := c.used.Load(); p != nil && len(*p) == n {
+		return *p
+	}
+	used := make([]bool, n)
+	if !ColumnsUsed(c, used) {
+		used = nil
+	}
+	if used != nil {
+		c.used.Store(&used)
+	}
+	return used
+}
+
 // splitTrue returns the positions where cond is TRUE and the others.
 func splitTrue(cond arrow.Array) (sel, rest []int32) {
 	bc, ok := cond.(*array.Boolean)
 	n := cond.Len()
+	if ok && bc.NullN() == 0 {
+		sel = make([]int32, 0, n)
+		for i := 0; i < n; i++ {
+			if bc.Value(i) {
+				sel = append(sel, int32(i))
+			}
+		}
+		if len(sel) == n {
+			return sel, nil
+		}
+		rest = make([]int32, 0, n-len(sel))
+		for i := 0; i < n; i++ {
+			if !bc.Value(i) {
+				rest = append(rest, int32(i))
+			}
+		}
+		return sel, rest
+	}
 	for i := 0; i < n; i++ {
 		if ok && bc.IsValid(i) && bc.Value(i) {
 			sel = append(sel, int32(i))

@@ -20,6 +20,14 @@ type Context struct {
 	// mode; in streaming mode operators refresh it per batch.
 	Now time.Time
 	Mem memory.Allocator
+	// Clock, when set, is the job's processing time in µs since the epoch
+	// (ops.OpContext.Now): PROCTIME() reads it, so time-scripted tests can
+	// drive processing time. nil reads the wall clock.
+	Clock func() int64
+	// Watermark is the current watermark (µs) of the operator evaluating
+	// expressions, for CURRENT_WATERMARK(); valid when HasWatermark.
+	Watermark    int64
+	HasWatermark bool
 }
 
 // NewContext returns a context in zone loc with Now set to the current time.

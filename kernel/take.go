@@ -49,6 +49,8 @@ func Take(a arrow.Array, idx []int32) arrow.Array {
 		return takeBinary(a, a.ValueOffsets(), a.ValueBytes(), idx)
 	case *array.Null:
 		return array.NewNull(len(idx))
+	case *array.Struct:
+		return takeStruct(a, idx)
 	}
 	return takeGeneric(a, idx)
 }

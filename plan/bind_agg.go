@@ -28,6 +28,9 @@ type aggCtx struct {
 	// scalars are uncorrelated scalar subqueries used above the GROUP BY,
 	// joined onto the aggregate's output (see aggScalar).
 	scalars []Node
+	// win is the legacy group window of GROUP BY TUMBLE/HOP/SESSION(...)
+	// (bind_groupwin.go), or nil.
+	win *groupWin
 }
 
 // aggregateBlock binds a SELECT with GROUP BY, HAVING or aggregate calls.
@@ -103,12 +106,15 @@ func (l *lazyAgg) node() Node {
 // resolve turns references to scalar subqueries into columns of the joins
 // above the aggregate.
 func (l *lazyAgg) resolve(e expr.Expr) expr.Expr {
-	if len(l.a.scalars) == 0 {
+	if len(l.a.scalars) == 0 && l.a.win == nil {
 		return e
 	}
 	return RewriteExpr(e, func(x expr.Expr) expr.Expr {
 		if s, ok := x.(*aggScalarRef); ok {
 			return &expr.ColumnRef{Index: l.width + s.K, Name: "$SCALAR_QUERY", T: s.T}
+		}
+		if w, ok := x.(*winPropRef); ok {
+			return l.a.resolveWinProp(w)
 		}
 		return nil
 	})
@@ -143,6 +149,10 @@ func (l *lazyAgg) replace(n Node) Node {
 
 // groupBy binds the GROUP BY list into keys and grouping sets.
 func (b *Binder) groupBy(items []sql.Expr, a *aggCtx) error {
+	items, err := b.extractGroupWindow(items, a)
+	if err != nil {
+		return err
+	}
 	sets := [][]sql.Expr{{}}
 	plain := true
 	for _, it := range items {
@@ -193,6 +203,9 @@ func (b *Binder) groupBy(items []sql.Expr, a *aggCtx) error {
 	}
 	for _, k := range a.keys {
 		a.addPre(k)
+	}
+	if a.win != nil {
+		a.win.pre = a.addPre(a.win.time)
 	}
 	return nil
 }
@@ -297,6 +310,9 @@ func (a *aggCtx) callOffset() int {
 // to the key, and anything else is built from those.
 func (b *Binder) aggExpr(e sql.Expr, sc *scope) (expr.Expr, error) {
 	a := sc.agg
+	if x, ok, err := b.groupWindowProperty(e, a); ok {
+		return x, err
+	}
 	if fc, ok := e.(*sql.FuncCall); ok && fc.Over == nil && len(fc.Name) == 1 &&
 		(strings.EqualFold(fc.Name[0], "GROUPING") || strings.EqualFold(fc.Name[0], "GROUPING_ID")) {
 		return b.grouping(fc, a)
@@ -309,7 +325,7 @@ func (b *Binder) aggExpr(e sql.Expr, sc *scope) (expr.Expr, error) {
 	trial := &scope{rel: a.in.rel, outer: a.in.outer, noAgg: "GROUP BY", noSubquery: true}
 	if x, err := b.plainExpr(e, trial); err == nil {
 		if i, ok := a.keyIdx[exprKey(x)]; ok {
-			return &expr.ColumnRef{Index: i, Name: keyName(a.keys[i], i), T: a.keyType(i)}, nil
+			return &expr.ColumnRef{Index: i, Name: keyName(a.keys[i], i), T: groupKeyTimeAttr(keyName(a.keys[i], i), a.keyType(i))}, nil
 		}
 		if len(InputRefs(x)) == 0 && !hasCorrRef(x) {
 			return x, nil
@@ -443,6 +459,9 @@ func (a *aggCtx) build() Node {
 			c.Filter = shift(c.Filter)
 		}
 		calls[i] = c
+	}
+	if a.win != nil {
+		return a.buildGroupWindow(in, keys, calls)
 	}
 	return &Aggregate{Input: in, GroupKeys: keys, Calls: calls}
 }

@@ -341,5 +341,5 @@ func (b *Binder) caseExpr(e *sql.CaseExpr, sc *scope) (expr.Expr, error) {
 			t = t.WithNullable(true)
 		}
 	}
-	return &expr.Case{Whens: conds, Thens: vals[:len(conds)], Else: vals[len(vals)-1], T: t}, nil
+	return &expr.Case{Whens: conds, Thens: vals[:len(conds)], Else: vals[len(vals)-1], T: t.WithoutTimeAttr()}, nil
 }

@@ -30,6 +30,9 @@ func (b *Binder) from(te sql.TableExpr, outer *scope) (*rel, error) {
 		if t.Lateral {
 			return nil, errorf(t.Pos, ErrOther, "LATERAL TABLE must follow a table it is joined with")
 		}
+		if isWindowTVF(t.Call) {
+			return b.windowTVF(t, outer)
+		}
 		return nil, errorf(t.Pos, ErrUnsupported, "table function %s in FROM is not supported yet", t.Call.Name[len(t.Call.Name)-1])
 	case *sql.Unnest:
 		return nil, errorf(t.Pos, ErrUnsupported, "UNNEST must follow a table it is joined with")
@@ -183,6 +186,10 @@ func (b *Binder) join(j *sql.Join, outer *scope) (*rel, error) {
 		return b.lateralTable(l, rt, j)
 	case *sql.Unnest:
 		return b.unnest(l, rt, j)
+	case *sql.TableRef:
+		if rt.SystemTime != nil { // temporal and lookup joins: bind_temporal.go
+			return b.temporalJoin(l, rt, j, outer)
+		}
 	}
 	r, err := b.from(j.Right, outer)
 	if err != nil {
@@ -192,6 +199,9 @@ func (b *Binder) join(j *sql.Join, outer *scope) (*rel, error) {
 	typ := map[sql.JoinKind]JoinType{sql.JoinInner: JoinInner, sql.JoinLeft: JoinLeft, sql.JoinRight: JoinRight,
 		sql.JoinFull: JoinFull, sql.JoinCross: JoinInner}[j.Kind]
 	node := &Join{Left: l.node, Right: r.node, Type: typ}
+	if b.ttl != nil {
+		node.LeftTTL, node.RightTTL = b.ttl.forInput(j.Left), b.ttl.forInput(j.Right)
+	}
 	joined := &rel{node: node, cols: cols}
 	fixNullable(joined)
 	using := j.Using
@@ -240,6 +250,7 @@ func (b *Binder) join(j *sql.Join, outer *scope) (*rel, error) {
 			return nil, errorf(j.On.Position(), ErrType, "JOIN ON condition must be BOOLEAN, got %s", c.Type())
 		}
 		node.Condition = c
+		fixNullable(joined) // interval and window joins keep time attributes
 	case j.Kind != sql.JoinCross && !j.Comma:
 		return nil, errorf(j.Pos, ErrOther, "INNER, LEFT, RIGHT or FULL join requires a condition (NATURAL keyword or ON or USING clause)")
 	}

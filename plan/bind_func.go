@@ -92,13 +92,13 @@ func (b *Binder) bindScalar(f *expr.ScalarFunction, pos sql.Pos, args []expr.Exp
 		if errors.As(err, &te) && len(args) > 1 {
 			if cargs, _, ok, cerr := coerceAll(args); cerr == nil && ok && !sameTypes(cargs, args) {
 				if t2, k2, err2 := f.Bind(bindArgs(cargs)); err2 == nil {
-					return &expr.Call{Name: f.Name, Args: cargs, T: t2, Kernel: k2}, nil
+					return &expr.Call{Name: f.Name, Args: cargs, T: callTimeAttr(f.Name, t2), Kernel: k2}, nil
 				}
 			}
 		}
 		return nil, &Error{Pos: pos, Kind: ErrType, Msg: err.Error()}
 	}
-	return &expr.Call{Name: f.Name, Args: args, T: t, Kernel: k}, nil
+	return &expr.Call{Name: f.Name, Args: args, T: callTimeAttr(f.Name, t), Kernel: k}, nil
 }
 
 func sameTypes(a, b []expr.Expr) bool {
@@ -178,7 +178,7 @@ func family(t types.DataType) string {
 // to aggregate mode).
 func (b *Binder) funcCall(e *sql.FuncCall, sc *scope) (expr.Expr, error) {
 	if e.Over != nil {
-		return nil, errorf(e.Pos, ErrUnsupported, "OVER windows are not supported yet")
+		return b.overCall(e, sc)
 	}
 	if b.lookupAgg(e.Name) != nil && !(len(e.Name) == 1 && b.lookupScalar(e.Name) != nil && !e.Star) {
 		if sc != nil && sc.noAgg != "" {

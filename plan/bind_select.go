@@ -20,6 +20,25 @@ type selectItem struct {
 // then the ORDER BY / OFFSET / FETCH of the enclosing query, which may
 // refer to select aliases and to input columns not selected.
 func (b *Binder) selectBlock(s *sql.Select, ord *orderSpec, outer *scope) (*rel, error) {
+	hint, err := stateTTLHint(s.Hints)
+	if err != nil {
+		return nil, err
+	}
+	saved := b.ttl
+	b.ttl = hint
+	defer func() { b.ttl = saved }()
+	r, err := b.selectBody(s, ord, outer)
+	if err != nil || hint == nil {
+		return r, err
+	}
+	if _, isJoin := s.From.(*sql.Join); !isJoin {
+		hint.applyAggTTL(r.node, s.From)
+	}
+	return r, hint.unused()
+}
+
+// selectBody binds a SELECT block (see selectBlock).
+func (b *Binder) selectBody(s *sql.Select, ord *orderSpec, outer *scope) (*rel, error) {
 	if s.Qualify != nil {
 		return nil, errorf(s.Qualify.Position(), ErrUnsupported, "QUALIFY is not supported yet")
 	}
@@ -44,6 +63,9 @@ func (b *Binder) selectBlock(s *sql.Select, ord *orderSpec, outer *scope) (*rel,
 	}
 	if len(s.GroupBy) > 0 || s.Having != nil {
 		return b.aggregateBlock(s, items, ord, sc)
+	}
+	if hasOver(items) {
+		return b.overBlock(s, items, ord, sc)
 	}
 	exprs := make([]expr.Expr, len(items))
 	for i, it := range items {

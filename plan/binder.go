@@ -24,6 +24,8 @@ type Binder struct {
 	ctes []map[string]*rel
 	// views guards against a view that reads itself.
 	views map[catalog.ObjectPath]bool
+	// ttl is the STATE_TTL hint of the query block being bound, or nil.
+	ttl *ttlHint
 }
 
 // NewBinder returns a binder over cat with the built-in functions.

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,12 +21,19 @@ type Config struct {
 	// MiniBatch is table.exec.mini-batch.enabled: Flink splits streaming
 	// aggregates into local and global phases only with mini-batch.
 	MiniBatch bool
+	// DistinctSplit is table.optimizer.distinct-agg.split.enabled and
+	// DistinctBuckets its bucket-num (DistinctAggSplit).
+	DistinctSplit   bool
+	DistinctBuckets int
 	// Functions is the scalar registry the optimizer consults for
 	// determinism and to build AND; nil means expr.Builtins.
 	Functions *expr.Registry
 	// CanPushFilter reports whether the connector of scan s evaluates the
 	// condition c itself (filter push-down). nil pushes nothing.
 	CanPushFilter func(s *Scan, c expr.Expr) bool
+	// Emit is the table.exec.emit.* strategy of legacy group windows
+	// (groupwin_emit.go).
+	Emit EmitStrategy
 }
 
 // ConnectorFilterPushDown is a CanPushFilter that asks the scanned table's
@@ -74,6 +82,23 @@ func ConfigFromOptions(opts map[string]string) (Config, error) {
 			return c, fmt.Errorf("invalid table.exec.mini-batch.enabled '%s': expected true or false", v)
 		}
 	}
+	if v, ok := opts["table.optimizer.distinct-agg.split.enabled"]; ok {
+		switch strings.ToLower(v) {
+		case "true":
+			c.DistinctSplit = true
+		case "false":
+			c.DistinctSplit = false
+		default:
+			return c, fmt.Errorf("invalid table.optimizer.distinct-agg.split.enabled '%s': expected true or false", v)
+		}
+	}
+	if v, ok := opts["table.optimizer.distinct-agg.split.bucket-num"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("invalid table.optimizer.distinct-agg.split.bucket-num '%s': expected a positive integer", v)
+		}
+		c.DistinctBuckets = n
+	}
 	if v, ok := opts["table.optimizer.agg-phase-strategy"]; ok {
 		switch strings.ToUpper(v) {
 		case "AUTO":
@@ -86,5 +111,10 @@ func ConfigFromOptions(opts map[string]string) (Config, error) {
 			return c, fmt.Errorf("invalid table.optimizer.agg-phase-strategy '%s': expected AUTO, ONE_PHASE or TWO_PHASE", v)
 		}
 	}
+	emit, err := emitStrategyFromOptions(opts)
+	if err != nil {
+		return c, err
+	}
+	c.Emit = emit
 	return c, nil
 }

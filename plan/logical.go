@@ -9,6 +9,8 @@
 package plan
 
 import (
+	"time"
+
 	"github.com/spry-engine/spry/catalog"
 	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/expr"
@@ -182,6 +184,12 @@ type Aggregate struct {
 	Calls     []AggCall
 	// Strategy is set by the optimizer from agg-phase-strategy.
 	Strategy AggStrategy
+	// StateTTL, when positive, is the STATE_TTL hint's retention of the
+	// groups' state; zero leaves table.exec.state.ttl in charge.
+	StateTTL time.Duration
+	// Split is "PARTIAL" or "FINAL" for the two levels of a split distinct
+	// aggregation (DistinctAggSplit), else empty.
+	Split string
 }
 
 // Schema returns the group key columns followed by the calls' results.
@@ -189,11 +197,14 @@ func (a *Aggregate) Schema() *types.Schema {
 	in := a.Input.Schema()
 	out := &types.Schema{}
 	for i, k := range a.GroupKeys {
-		out.Fields = append(out.Fields, in.Fields[k])
+		// A regular aggregation materializes time attributes, as Flink.
+		f := in.Fields[k]
+		f.Type = groupKeyTimeAttr(f.Name, f.Type)
+		out.Fields = append(out.Fields, f)
 		out.PrimaryKey = append(out.PrimaryKey, i)
 	}
 	for _, c := range a.Calls {
-		out.Fields = append(out.Fields, types.Field{Name: c.Name, Type: c.Type})
+		out.Fields = append(out.Fields, types.Field{Name: c.Name, Type: c.Type.WithoutTimeAttr()})
 	}
 	return out
 }
@@ -228,6 +239,10 @@ type Join struct {
 	Left, Right Node
 	Type        JoinType
 	Condition   expr.Expr
+	// LeftTTL and RightTTL, when positive, are the STATE_TTL hint's
+	// retention of each side's state; zero leaves table.exec.state.ttl in
+	// charge.
+	LeftTTL, RightTTL time.Duration
 }
 
 // Schema returns left ++ right (left only for semi/anti joins), with the
@@ -249,6 +264,12 @@ func (j *Join) Schema() *types.Schema {
 			f.Type = f.Type.WithNullable(true)
 		}
 		out.Fields = append(out.Fields, f)
+	}
+	// A regular join materializes time attributes (logical_join_time.go).
+	if hasTimeAttr(out) && !j.keepsTimeAttrs(l, r) {
+		for i := range out.Fields {
+			out.Fields[i].Type = out.Fields[i].Type.WithoutTimeAttr()
+		}
 	}
 	return out
 }

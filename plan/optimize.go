@@ -17,11 +17,15 @@ type Rule interface {
 // Rules is the optimizer's rule list, applied in this order until no rule
 // changes the plan:
 //
+//  0. window aggregation recognition first, on the binder's shape
+//     (Aggregate over Project over a window TVF);
 //  1. constant folding first, so later rules see literal TRUE/FALSE
 //     conditions and folded CASTs;
 //  2. filter push-down through projections, joins (turning a cross join
 //     plus an equality filter into an equi-join), aggregates and set
 //     operations, so filters sit directly on scans;
+//     2b. the rank rule, which needs the filter on a ranking function's
+//     column right above the Over that push-down leaves there;
 //  3. scan filter push-down, which needs filters right above the scan;
 //  4. calc merge, which joins the projections and filters the push-down
 //     left adjacent;
@@ -29,16 +33,21 @@ type Rule interface {
 //     columns are really read;
 //  6. trivial projection removal, cleaning up after merge and pruning;
 //  7. sort-limit merge into top-N;
-//  8. the aggregation phase strategy, which only marks aggregates and
+//  8. the distinct-aggregate split (table.optimizer.distinct-agg.split.enabled),
+//     which must precede the phase strategy so it marks both new levels;
+//  9. the aggregation phase strategy, which only marks aggregates and
 //     goes last because no other rule reads the mark.
 var Rules = []Rule{
+	WindowAggregateRule{},
 	ConstantFolding{},
 	FilterPushDown{},
+	RankRule{},
 	ScanFilterPushDown{},
 	CalcMerge{},
 	ProjectionPruning{},
 	RemoveTrivialProject{},
 	SortLimitMerge{},
+	DistinctAggSplit{},
 	AggPhaseStrategy{},
 }
 

@@ -156,6 +156,9 @@ func (a *Aggregate) String() string {
 	for _, c := range a.Calls {
 		fmt.Fprintf(&b, ", %s=[%s]", c.Name, c)
 	}
+	if a.Split != "" {
+		fmt.Fprintf(&b, ", partialFinalType=[%s]", a.Split)
+	}
 	if a.Strategy != AggAuto {
 		fmt.Fprintf(&b, ", strategy=[%s]", a.Strategy)
 	}

@@ -52,6 +52,8 @@ type scope struct {
 	noAgg string
 	// noSubquery forbids subqueries (inside aggregate matching).
 	noSubquery bool
+	// over collects OVER calls while a select list is bound (bind_over.go).
+	over *overCtx
 }
 
 // corrRef is a reference to column Index of the enclosing query's input,

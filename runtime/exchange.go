@@ -15,6 +15,10 @@ const (
 	msgBatch msgKind = iota
 	msgWatermark
 	msgEnd // the sending channel has no more data
+	// msgIdle: the sending channel is idle, leave it out of the watermark
+	// (watermark_status.go).
+	msgIdle
+	msgBarrier // an aligned barrier; its id travels in message.wm (barrier.go)
 )
 
 // message travels on a subtask's inbox. ch identifies the logical channel

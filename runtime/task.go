@@ -36,11 +36,14 @@ type task struct {
 	buffering  []int          // chain operators holding input back (ops.BufferingOperator)
 	finishers  []ops.Finisher // chain operators that may stop wanting input
 	metrics    *metrics.Registry
+	status     wmStatus     // channel idleness and source watermarks (watermark_status.go)
+	bar        barrierState // barrier alignment and processing-time ticks (barrier.go)
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
 	t := &task{vertex: v, index: index, par: par, wm: math.MinInt64, inbox: make(inbox, opts.ChannelCapacity), metrics: opts.Metrics}
 	eval := *opts.Eval
+	eval.Clock = opts.Clock // PROCTIME() reads the job clock
 	t.opCtx = &ops.OpContext{
 		Subtask:        index,
 		Parallelism:    par,
@@ -100,6 +103,8 @@ func (t *task) run() (err error) {
 		}
 		opened++
 	}
+	t.initBarriers(len(t.chanInput))
+	defer t.stopBarriers()
 	if t.source != nil {
 		return t.runSource()
 	}
@@ -127,10 +132,22 @@ func (t *task) runSource() error {
 					return err
 				}
 			}
+			if err := t.sourceTick(false); err != nil {
+				return err
+			}
+			if err := t.pollBarriers(); err != nil {
+				return err
+			}
 			continue
 		}
 		t.progress.RowsIn.Add(int64(b.Len()))
 		if err := t.outs[0].Emit(b); err != nil {
+			return err
+		}
+		if err := t.sourceTick(true); err != nil {
+			return err
+		}
+		if err := t.pollBarriers(); err != nil {
 			return err
 		}
 	}
@@ -146,6 +163,7 @@ func (t *task) runInputs() error {
 	n := len(t.chanInput)
 	t.chanWM = make([]int64, n)
 	t.chanEnded = make([]bool, n)
+	t.status.init(n)
 	for c, in := range t.chanInput {
 		t.chanWM[c] = math.MinInt64
 		t.openInputs[in]++
@@ -162,9 +180,8 @@ func (t *task) runInputs() error {
 	}
 	open := n
 	for open > 0 {
-		var m message
-		got := false
-		if len(t.buffering) > 0 {
+		m, got := t.released() // messages held back by a barrier alignment
+		if !got && len(t.buffering) > 0 {
 			select {
 			case m = <-t.inbox:
 				got = true
@@ -179,17 +196,31 @@ func (t *task) runInputs() error {
 		if !got {
 			select {
 			case m = <-t.inbox:
+			case <-t.ticks():
+				if err := t.tick(); err != nil {
+					return err
+				}
+				continue
 			case <-t.ctx.Done():
 				return context.Cause(t.ctx)
 			}
 		}
+		if t.hold(m) {
+			continue
+		}
 		switch m.kind {
 		case msgBatch:
+			t.activate(m.ch)
 			t.progress.RowsIn.Add(int64(m.batch.Len()))
 			if err := t.process(0, t.chanInput[m.ch], m.batch); err != nil {
 				return err
 			}
+		case msgIdle:
+			if err := t.channelIdle(m.ch); err != nil {
+				return err
+			}
 		case msgWatermark:
+			t.activate(m.ch)
 			if m.wm > t.chanWM[m.ch] {
 				t.chanWM[m.ch] = m.wm
 				if err := t.updateWatermark(); err != nil {
@@ -213,19 +244,26 @@ func (t *task) runInputs() error {
 					return t.wrap(0, err)
 				}
 			}
+			// An ended channel no longer owes the barrier being aligned.
+			if err := t.completeAlignment(); err != nil {
+				return err
+			}
+		case msgBarrier:
+			if err := t.alignBarrier(m.ch, m.wm); err != nil {
+				return err
+			}
 		}
 	}
 	return t.finish(1)
 }
 
 // updateWatermark advances the combined watermark to the minimum over the
-// open channels (ended channels no longer hold it back).
+// open channels (ended and idle channels no longer hold it back); when
+// every open channel is idle it passes the idleness on instead.
 func (t *task) updateWatermark() error {
-	wm := int64(math.MaxInt64)
-	for c, w := range t.chanWM {
-		if !t.chanEnded[c] && w < wm {
-			wm = w
-		}
+	wm, ok := t.activeMin()
+	if !ok {
+		return t.propagateIdle()
 	}
 	if wm <= t.wm {
 		return nil

@@ -28,6 +28,9 @@ const (
 	KeyMaxParallelism   = "pipeline.max-parallelism"
 	KeyBatchSize        = "table.exec.batch-size"
 	KeyResourceParallel = "table.exec.resource.default-parallelism"
+	KeyStateTTL         = "table.exec.state.ttl"
+	KeyDistinctSplit    = "table.optimizer.distinct-agg.split.enabled"
+	KeyDistinctBuckets  = "table.optimizer.distinct-agg.split.bucket-num"
 )
 
 // ConfigError reports a SET of a known key to a value it cannot take.

@@ -20,6 +20,10 @@ type Settings struct {
 	// Config holds further initial configuration (any Flink key); it wins
 	// over Batch and Parallelism.
 	Config map[string]string
+	// Clock, when set, is the processing time (µs since the epoch) of the
+	// jobs the session starts instead of the wall clock: time-scripted
+	// tests drive it.
+	Clock func() int64
 }
 
 // Environment is one SQL session: configuration, catalogs and functions.
@@ -30,6 +34,7 @@ type Environment struct {
 	cfg     *Config
 	cat     *catalog.Manager
 	initErr error
+	clock   func() int64 // Settings.Clock
 }
 
 // NewEnvironment makes a session with the given settings. A bad value in
@@ -46,7 +51,7 @@ func NewEnvironment(s Settings) *Environment {
 		initial[k] = v
 	}
 	cfg, err := newConfig(initial)
-	e := &Environment{cfg: cfg, initErr: err, cat: catalog.New()}
+	e := &Environment{cfg: cfg, initErr: err, cat: catalog.New(), clock: s.Clock}
 	if cfg == nil {
 		e.cfg, _ = newConfig(nil)
 	}

@@ -59,6 +59,12 @@ func (e *Environment) physicalOptions(cfg plan.Config) physical.Options {
 	if d, err := connector.ParseDuration(e.cfg.String(KeyMiniBatchLatency)); err == nil && d > 0 {
 		o.MiniBatchLatency = d
 	}
+	if d, err := connector.ParseDuration(e.cfg.String(KeySourceIdleTimeout)); err == nil && d > 0 {
+		o.SourceIdleTimeout = d
+	}
+	if d, err := connector.ParseDuration(e.cfg.String(KeyStateTTL)); err == nil && d > 0 {
+		o.StateTTL = d
+	}
 	if rp := e.cfg.Int(KeyResourceParallel, -1); rp > 0 {
 		o.Parallelism = rp
 	}
@@ -168,6 +174,7 @@ func (e *Environment) runtimeOptions() runtime.Options {
 	return runtime.Options{
 		Eval:      expr.NewContext(e.cfg.Location()),
 		BatchSize: e.cfg.Int(KeyBatchSize, 0),
+		Clock:     e.clock,
 	}
 }
 

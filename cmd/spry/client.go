@@ -29,6 +29,7 @@ func (c *client) runScript(ctx context.Context, src string) error {
 	err := c.env.ExecuteScript(ctx, src, func(stmt string, r *table.Result, err error) bool {
 		if err == nil {
 			err = c.show(ctx, stmt, r)
+			c.warnMetrics(r)
 		}
 		if err != nil {
 			c.printError(err)
@@ -52,6 +53,7 @@ func (c *client) runOne(ctx context.Context, stmt string) {
 	r, err := c.env.ExecuteSQL(ctx, stmt)
 	if err == nil {
 		err = c.show(ctx, stmt, r)
+		c.warnMetrics(r)
 	}
 	if err != nil {
 		c.printError(err)

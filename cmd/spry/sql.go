@@ -20,6 +20,7 @@ func newSQLCommand() *cobra.Command {
 	var (
 		file, stmt, mode string
 		cpuprofile       string
+		memprofile       string
 		parallelism      int
 		defines          []string
 	)
@@ -67,6 +68,9 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if memprofile != "" {
+				defer writeHeapProfile(memprofile)
+			}
 			env := table.NewEnvironment(table.Settings{Batch: mode == "batch", Parallelism: parallelism, Config: cfg})
 			c := &client{env: env, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -93,5 +97,7 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 	// Hidden: for profiling the engine (go tool pprof), not a user feature.
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
+	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write an allocation profile to this file at exit")
+	_ = cmd.Flags().MarkHidden("memprofile")
 	return cmd
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -92,6 +93,10 @@ func hidden(name string) bool {
 // listFiles returns the visible regular files under root (or root itself
 // if it is a file), sorted.
 func listFiles(root string) ([]string, error) {
+	root, err := localPath(root)
+	if err != nil {
+		return nil, err
+	}
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, err
@@ -157,4 +162,25 @@ func checkInsertOnly(table string, b *types.Batch) error {
 		return fmt.Errorf("table %s: the filesystem sink accepts only inserts (+I), got a changelog", table)
 	}
 	return nil
+}
+
+// localPath turns a 'path' option into a local file path: a plain path,
+// or a file: URI (file:///data/x, file:/data/x) as Flink accepts. Other
+// schemes (s3://, hdfs://) name file systems Spry does not read yet.
+func localPath(p string) (string, error) {
+	i := strings.Index(p, ":")
+	if i <= 1 || strings.ContainsAny(p[:i], "/\\") {
+		return p, nil // no scheme (a Windows drive letter is not one)
+	}
+	u, err := url.Parse(p)
+	if err != nil {
+		return "", fmt.Errorf("invalid path '%s': %v", p, err)
+	}
+	if !strings.EqualFold(u.Scheme, "file") {
+		return "", fmt.Errorf("could not find a file system implementation for scheme '%s' in path '%s': the filesystem connector reads local paths and file:// URIs", u.Scheme, p)
+	}
+	if u.Path == "" {
+		return u.Opaque, nil
+	}
+	return u.Path, nil
 }

@@ -47,7 +47,11 @@ type sink struct {
 var _ connector.Sink = (*sink)(nil)
 
 func newSink(t *connector.Table) (connector.Sink, error) {
-	s := &sink{table: t, dir: t.Options[OptPath], id: uuid.NewString()}
+	dir, err := localPath(t.Options[OptPath])
+	if err != nil {
+		return nil, err
+	}
+	s := &sink{table: t, dir: dir, id: uuid.NewString()}
 	if t.Overwrite {
 		v, _ := overwriteIDs.LoadOrStore(t, s.id)
 		s.id = v.(string) // part names stay unique: they hold the subtask
@@ -56,7 +60,6 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 	if v, ok := t.Options[OptRollingFileSize]; ok {
 		size = v
 	}
-	var err error
 	if s.rollSize, err = ParseMemorySize(size); err != nil {
 		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
 	}

@@ -256,6 +256,9 @@ func bindField(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			f.Retain()
 			return f, nil
 		}
+		if v, ok := fieldWithParentNulls(f, s); ok {
+			return v, nil
+		}
 		idx := make([]int64, rows)
 		for i := range idx {
 			idx[i] = int64(i)

@@ -63,7 +63,7 @@ func nowFunc(name string, t types.DataType, syntax, desc, example string) *expr.
 			k := func(ctx *expr.Context, _ []arrow.Array, rows int) (arrow.Array, error) {
 				now := ctxNow(ctx)
 				if perRecord {
-					now = time.Now()
+					now = procNow(ctx)
 				}
 				inst := now.UnixMilli() * 1000
 				wall := newZoneCache(sessionLoc(ctx)).toWall(inst)

@@ -1,6 +1,8 @@
 package physical
 
 import (
+	"time"
+
 	"strings"
 
 	"github.com/spry-engine/spry/plan"
@@ -56,9 +58,12 @@ func (t *translator) aggregate(a *plan.Aggregate) (*Node, error) {
 	}
 	ex, p := keyExchange(in, a.GroupKeys, t.opts.Parallelism)
 	cfg := &ops.AggConfig{Keys: a.GroupKeys, Calls: opsCalls(calls), Phase: ops.AggFull, Streaming: streaming,
-		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: ex.Schema, OutSchema: out}
+		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: ex.Schema, OutSchema: out, TTL: t.stateTTL(a.StateTTL)}
 	name := "GroupAggregate"
 	desc := aggDesc(a.GroupKeys, in.Schema, calls, "", "")
+	if a.Split != "" {
+		desc = strings.Replace(desc, "select=[", "partialFinalType=["+a.Split+"], select=[", 1)
+	}
 	if !streaming {
 		name = "HashAggregate"
 		desc = "isMerge=[false], " + desc
@@ -125,7 +130,7 @@ func (t *translator) twoPhaseAgg(a *plan.Aggregate, in *Node, calls []aggCall, o
 	ln := aggNode(lname, groupSelect(keyNames, localSel), in, lcfg, in.Parallelism)
 	ex, p := keyExchange(ln, localKeys, t.opts.Parallelism)
 	gcfg := &ops.AggConfig{Keys: localKeys, Calls: opsCalls(global), Phase: ops.AggGlobal, Streaming: streaming,
-		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: local, OutSchema: out}
+		MiniBatch: t.opts.MiniBatch, BundleRows: t.opts.MiniBatchSize, BundleLatency: t.opts.MiniBatchLatency, InputInsertOnly: !streaming, InSchema: local, OutSchema: out, TTL: t.stateTTL(a.StateTTL)}
 	gdesc := groupSelect(keyNames, globalSel)
 	if !streaming {
 		gdesc = "isMerge=[true], " + gdesc
@@ -203,4 +208,16 @@ func splittable(a *plan.Aggregate) bool {
 		}
 	}
 	return true
+}
+
+// stateTTL returns a node's state retention: its STATE_TTL hint's, else
+// table.exec.state.ttl (batch jobs keep no state past their end).
+func (t *translator) stateTTL(hint time.Duration) time.Duration {
+	if t.opts.Batch {
+		return 0
+	}
+	if hint > 0 {
+		return hint
+	}
+	return t.opts.StateTTL
 }

@@ -32,8 +32,14 @@ type Options struct {
 	// allow-latency (zero: the runtime's defaults).
 	MiniBatchSize    int
 	MiniBatchLatency time.Duration
+	// StateTTL is table.exec.state.ttl: how long streaming operators keep
+	// idle keyed state (0: forever); STATE_TTL hints override it per node.
+	StateTTL time.Duration
 	// Eval evaluates VALUES rows at planning time (session time zone).
 	Eval *expr.Context
+	// SourceIdleTimeout is table.exec.source.idle-timeout (0: sources
+	// never become idle).
+	SourceIdleTimeout time.Duration
 }
 
 // Program is a planned statement: one physical tree per sink (or one
@@ -146,13 +152,7 @@ func (t *translator) translate(n plan.Node) (*Node, error) {
 	case *plan.Scan:
 		return t.scan(n)
 	case *plan.WatermarkAssigner:
-		// Watermark generation is not an operator yet: rows pass through
-		// with the rowtime column marked.
-		in, err := t.translate(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return in, nil
+		return t.watermarkAssigner(n)
 	case *plan.Values:
 		return t.values(n)
 	case *plan.Project:
@@ -167,16 +167,28 @@ func (t *translator) translate(n plan.Node) (*Node, error) {
 		return t.calc(n.Input, n.Cond, nil, n.Schema())
 	case *plan.Aggregate:
 		return t.aggregate(n)
+	case *plan.GroupWindowAggregate:
+		return t.groupWindow(n)
+	case *plan.WindowTableFunction:
+		return t.windowTableFunction(n)
+	case *plan.WindowAggregate:
+		return t.windowAggregate(n)
 	case *plan.Sort:
 		return t.sort(n)
 	case *plan.SetOp:
 		return t.setOp(n)
 	case *plan.Join:
 		return t.join(n)
+	case *plan.TemporalJoin:
+		return t.temporalJoin(n)
 	case *plan.Expand:
 		return t.expand(n)
+	case *plan.Rank:
+		return t.rank(n)
 	case *plan.Correlate:
 		return t.correlate(n)
+	case *plan.Over:
+		return t.over(n)
 	case *plan.Sink:
 		return nil, errorf(ErrInternal, "a sink may only be the root of a plan")
 	}

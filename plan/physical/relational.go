@@ -22,11 +22,7 @@ func (t *translator) sort(s *plan.Sort) (*Node, error) {
 		return nil, err
 	}
 	if len(s.Keys) > 0 && !t.opts.Batch {
-		first := in.Schema.Fields[s.Keys[0].Index].Type
-		if first.TimeAttr == types.TimeAttrNone || !first.Kind.IsTimestamp() || s.Keys[0].Desc {
-			return nil, errorf(ErrUnsupported, "Sort on a non-time-attribute field is not supported.")
-		}
-		return nil, errorf(ErrUnsupported, "ORDER BY a time attribute in streaming mode is not supported yet")
+		return t.streamSort(s, in) // plan/physical/rank_sort.go
 	}
 	ex := exchange(in, spryrt.Global, nil, 1)
 	if len(s.Keys) == 0 {
@@ -223,6 +219,9 @@ func constInt(e expr.Expr) (int64, error) {
 // join plans a join: hash exchanges on the equi-join keys of both sides
 // into a two-input join operator.
 func (t *translator) join(j *plan.Join) (*Node, error) {
+	if n, ok, err := t.timeJoin(j); ok { // interval and window joins: join_interval.go
+		return n, err
+	}
 	left, err := t.translate(j.Left)
 	if err != nil {
 		return nil, err
@@ -245,6 +244,10 @@ func (t *translator) join(j *plan.Join) (*Node, error) {
 	both := &types.Schema{Fields: append(append([]types.Field(nil), left.Schema.Fields...), right.Schema.Fields...)}
 	desc := "joinType=[" + joinTypeName(j.Type) + "], where=[" + formatExpr(j.Condition, both) + "], select=[" + strings.Join(out.Names(), ", ") + "]"
 	spec, err := joinSpec(j, lk, rk, rest, left.Schema, right.Schema, out, t.opts.Batch)
+	if err == nil {
+		jc := spec.Config.(*ops.JoinConfig)
+		jc.LeftTTL, jc.RightTTL = t.stateTTL(j.LeftTTL), t.stateTTL(j.RightTTL)
+	}
 	if err != nil {
 		return nil, err
 	}

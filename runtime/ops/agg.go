@@ -69,6 +69,9 @@ type AggConfig struct {
 	// may skip what retraction needs. Batch aggregation implies it.
 	InputInsertOnly bool
 	InSchema        *types.Schema
+	// TTL, when positive, expires groups no row touched for that long
+	// (table.exec.state.ttl, STATE_TTL hint; streaming only).
+	TTL time.Duration
 	// OutSchema is the output schema; when nil, AggOutputSchema derives it.
 	OutSchema *types.Schema
 }
@@ -137,6 +140,8 @@ type hashAgg struct {
 	stream   streamScratch
 	perRowS  perRowScratch
 	local    localState
+	ttl      aggTTL
+	opCtx    *OpContext
 }
 
 var (
@@ -204,6 +209,10 @@ func NewHashAgg(cfg *AggConfig) (Operator, error) {
 func (a *hashAgg) Open(ctx *OpContext) error {
 	if ctx != nil {
 		a.ctx = ctx.Eval
+		a.opCtx = ctx
+		if a.cfg.Streaming && a.cfg.Phase != AggLocal && a.cfg.TTL > 0 && ctx.Now != nil {
+			a.ttl = aggTTL{ttl: a.cfg.TTL.Microseconds(), now: ctx.Now}
+		}
 	}
 	return nil
 }
@@ -213,10 +222,16 @@ func (a *hashAgg) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	if a.ttl.ttl > 0 {
+		if err := a.OnProcessingTime(a.ttl.now(), out); err != nil {
+			return err
+		}
+	}
 	a.assign(b)
 	if !a.cfg.Streaming {
 		return a.update(b, nil, nil, 0, b.Len())
 	}
+	a.touch(a.groups[:b.Len()])
 	return a.processStream(b, out)
 }
 

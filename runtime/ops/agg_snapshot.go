@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/spry-engine/spry/types"
@@ -31,7 +32,7 @@ type Snapshotter interface {
 // snapshotSchema is the layout of an aggregation snapshot: the key
 // columns, every call's state columns, and the group's row count.
 func (a *hashAgg) snapshotSchema() *types.Schema {
-	var fs []types.Field
+	fs := []types.Field{{Name: KeyGroupColumn, Type: types.Int.NotNullable()}}
 	for i, k := range a.cfg.Keys {
 		fs = append(fs, types.Field{Name: fmt.Sprintf("k%d", i), Type: a.cfg.InSchema.Fields[k].Type})
 	}
@@ -55,9 +56,24 @@ func (a *hashAgg) SnapshotState(w io.Writer) error {
 		// it keeps between bundles have none.
 		groups = a.local.touched
 	}
+	if a.ttl.ttl > 0 {
+		now := a.ttl.now()
+		live := groups[:0:0]
+		for _, g := range groups {
+			if !a.expiredAt(g, now) {
+				live = append(live, g)
+			}
+		}
+		groups = live
+	}
+	maxP := 0
+	if a.opCtx != nil {
+		maxP = a.opCtx.MaxParallelism
+	}
 	for lo := 0; lo < len(groups); lo += aggEmitRows {
 		part := groups[lo:min(lo+aggEmitRows, len(groups))]
-		cols := a.table.keyColumns(part)
+		keys := a.table.keyColumns(part)
+		cols := append([]arrow.Array{KeyGroups(keys, len(part), maxP)}, keys...)
 		for _, acc := range a.accs {
 			st, err := acc.State(part)
 			if err != nil {
@@ -95,8 +111,12 @@ func (a *hashAgg) RestoreState(r io.Reader) error {
 		if int(rec.NumCols()) != want {
 			return fmt.Errorf("aggregation restore: snapshot has %d columns, operator needs %d", rec.NumCols(), want)
 		}
-		n := int(rec.NumRows())
 		cols := rec.Columns()
+		if keep := KeyGroupFilter(a.opCtx, cols[0]); len(keep) < int(rec.NumRows()) {
+			cols = takeAll(cols, keep)
+		}
+		cols = cols[1:]
+		n := cols[len(cols)-1].Len()
 		groups := make([]uint32, n)
 		a.table.assign(cols[:nk], n, groups)
 		a.growGroups()

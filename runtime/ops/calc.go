@@ -70,6 +70,10 @@ func (c *Calc) Open(ctx *OpContext) error {
 	if c.eval == nil {
 		c.eval = expr.NewContext(nil)
 	}
+	// A copy: CURRENT_WATERMARK() sees this Calc's own watermark
+	// (ProcessWatermark in watermark_calc.go).
+	e := *c.eval
+	c.eval = &e
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -70,6 +72,10 @@ type JoinConfig struct {
 	// NULL key on the right makes the result empty, and a left row with a
 	// NULL key is dropped unless the right side is empty.
 	NullAwareAnti bool
+	// LeftTTL and RightTTL, when positive, expire a side's rows that were
+	// not written for that long (table.exec.state.ttl, or a STATE_TTL hint
+	// naming the side); streaming only.
+	LeftTTL, RightTTL time.Duration
 }
 
 // OutputSchema returns the join's output schema.

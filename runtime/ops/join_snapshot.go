@@ -35,6 +35,9 @@ func (s *joinSide) snapshotSchema() *types.Schema {
 // the side's distinct rows with their multiplicity and match count.
 func (j *streamJoin) SnapshotState(w io.Writer) error {
 	for _, s := range j.sides {
+		if s.ttl > 0 && j.opCtx != nil && j.opCtx.Now != nil {
+			s.expire(j.opCtx.Now()) // expired rows are not written
+		}
 		var buf bytes.Buffer
 		if err := s.snapshot(&buf); err != nil {
 			return fmt.Errorf("join snapshot: %w", err)
@@ -88,14 +91,17 @@ func (j *streamJoin) RestoreState(r io.Reader) error {
 		if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
 			return fmt.Errorf("join restore: reading section length: %w", err)
 		}
-		if err := s.restore(io.LimitReader(r, int64(n)), j.cfg.NullSafeKeys); err != nil {
+		if err := s.restore(io.LimitReader(r, int64(n)), j.cfg.NullSafeKeys, j.opCtx); err != nil {
 			return fmt.Errorf("join restore: %w", err)
 		}
 	}
 	return nil
 }
 
-func (s *joinSide) restore(r io.Reader, nullSafe []bool) error {
+// restore keeps the records whose key falls in the subtask's key groups:
+// a join's snapshot entries are keyed by the join key, so their key group
+// is recomputed from it, exactly as the hash exchange routes them.
+func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 	rd, err := ipc.NewReader(r)
 	if err != nil {
 		return err
@@ -116,6 +122,14 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool) error {
 		assocs, ok2 := cols[nc+1].(*array.Int32)
 		if !ok1 || !ok2 {
 			return fmt.Errorf("snapshot count columns are %s and %s, want int32", cols[nc].DataType(), cols[nc+1].DataType())
+		}
+		if ctx != nil && ctx.Parallelism > 1 && len(s.keys) > 0 {
+			keep := KeyGroupFilter(ctx, KeyGroups(pick(cols, s.keys), n, ctx.MaxParallelism))
+			if len(keep) < n {
+				cols = takeAll(cols, keep)
+				n = len(keep)
+				counts, assocs = cols[nc].(*array.Int32), cols[nc+1].(*array.Int32)
+			}
 		}
 		b := types.NewBatch(s.schema, cols[:nc], nil, n)
 		if err := b.Validate(); err != nil {

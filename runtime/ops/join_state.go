@@ -16,6 +16,9 @@ type joinRec struct {
 	full  string // kernel.AppendKey of every column: the row's identity
 	count int32
 	assoc int32
+	// written is the processing time (µs) the record was last written, for
+	// state TTL.
+	written int64
 }
 
 // keyRecs holds the distinct rows of one join key, in arrival order. A key
@@ -74,6 +77,10 @@ type joinSide struct {
 	byKey  map[string]*keyRecs
 	live   int // distinct records kept
 	stored int // rows held by chunks
+
+	ttl       int64 // µs; 0 keeps rows forever
+	now       int64 // processing time of the batch being processed
+	nextSweep int64
 }
 
 func newJoinSide(schema *types.Schema, keys []int, outer bool) *joinSide {
@@ -100,9 +107,10 @@ func (s *joinSide) add(key, full []byte, ref rowRef, assoc int32) bool {
 	if r := k.find(full); r != nil {
 		r.count++
 		r.assoc = assoc
+		r.written = s.now
 		return false
 	}
-	k.insert(&joinRec{ref: ref, full: string(full), count: 1, assoc: assoc})
+	k.insert(&joinRec{ref: ref, full: string(full), count: 1, assoc: assoc, written: s.now})
 	s.live++
 	return true
 }
@@ -196,3 +204,25 @@ func (k *rowKeys) key(i int) []byte {
 }
 
 func (k *rowKeys) full(i int) []byte { return k.buf[k.keyEnd[i]:k.fullEnd[i]] }
+
+// expire drops the records not written for the side's TTL, as Flink's
+// state TTL does: silently, without retracting what they joined. It scans
+// the state at most every quarter TTL.
+func (s *joinSide) expire(now int64) {
+	s.now = now
+	if s.ttl <= 0 || now < s.nextSweep {
+		return
+	}
+	s.nextSweep = now + max(s.ttl/4, 1000)
+	for key, k := range s.byKey {
+		for _, r := range k.recs {
+			if now-r.written >= s.ttl {
+				k.remove(r)
+				s.live--
+			}
+		}
+		if len(k.recs) == 0 {
+			delete(s.byKey, key)
+		}
+	}
+}

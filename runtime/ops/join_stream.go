@@ -39,6 +39,7 @@ type streamJoin struct {
 	matches    []*joinRec
 	outKinds   []types.RowKind
 	outL, outR []rowRef
+	opCtx      *OpContext
 }
 
 var (
@@ -60,6 +61,11 @@ func newStreamJoin(cfg *JoinConfig) *streamJoin {
 func (j *streamJoin) Open(ctx *OpContext) error {
 	j.size = ctx.BatchSize
 	j.eval = ctx.Eval
+	j.opCtx = ctx
+	if ctx.Now != nil {
+		j.sides[0].ttl = j.cfg.LeftTTL.Microseconds()
+		j.sides[1].ttl = j.cfg.RightTTL.Microseconds()
+	}
 	if j.eval == nil {
 		j.eval = expr.NewContext(nil)
 	}
@@ -76,6 +82,11 @@ func (j *streamJoin) ProcessBatch(input int, b *types.Batch, out Collector) erro
 		return nil
 	}
 	in, other := j.sides[input], j.sides[1-input]
+	if j.opCtx != nil && j.opCtx.Now != nil && (in.ttl > 0 || other.ttl > 0) {
+		now := j.opCtx.Now()
+		in.expire(now)
+		other.expire(now)
+	}
 	j.keys.encode(b, in.keys, j.cfg.NullSafeKeys)
 	chunk := in.addChunk(b)
 	if err := j.findMatches(input, b, other); err != nil {
@@ -99,6 +110,13 @@ func (j *streamJoin) ProcessBatch(input int, b *types.Batch, out Collector) erro
 	in.dropUnusedTail(used)
 	in.compact()
 	return err
+}
+
+// OnProcessingTime expires rows past their state TTL.
+func (j *streamJoin) OnProcessingTime(now int64, _ Collector) error {
+	j.sides[0].expire(now)
+	j.sides[1].expire(now)
+	return nil
 }
 
 // findMatches lists, for every row of b, the other side's records with the

@@ -18,8 +18,9 @@ type SourceConfig struct {
 // Source reads a connector table; the runtime pulls batches with Next.
 type Source struct {
 	BaseOperator
-	cfg *SourceConfig
-	src connector.Source
+	cfg   *SourceConfig
+	src   connector.Source
+	skips skipCount // numSkippedRecords (watermark_source.go)
 }
 
 var _ SourceOperator = (*Source)(nil)
@@ -42,11 +43,16 @@ func (s *Source) Open(ctx *OpContext) error {
 		return err
 	}
 	s.src = src
+	s.skips.open(src, ctx.Metrics)
 	return src.Open(ctx.Ctx, connector.Task{Subtask: ctx.Subtask, Parallelism: ctx.Parallelism, BatchSize: ctx.BatchSize})
 }
 
 // Next reads the next batch: io.EOF at the end, (nil, nil) when idle.
-func (s *Source) Next(ctx context.Context) (*types.Batch, error) { return s.src.Next(ctx) }
+func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
+	b, err := s.src.Next(ctx)
+	s.skips.update()
+	return b, err
+}
 
 // ProcessBatch is never called: a source has no input.
 func (s *Source) ProcessBatch(int, *types.Batch, Collector) error {

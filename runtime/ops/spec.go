@@ -15,18 +15,21 @@ type Kind string
 
 // The operator kinds.
 const (
-	KindSource    Kind = "Source"    // *SourceConfig: reads a connector table
-	KindValues    Kind = "Values"    // *ValuesConfig: literal rows (SQL VALUES)
-	KindCalc      Kind = "Calc"      // *CalcConfig: filter and projection
-	KindSort      Kind = "Sort"      // *SortConfig: ORDER BY, optionally with OFFSET/FETCH (top-N)
-	KindLimit     Kind = "Limit"     // *LimitConfig: OFFSET/FETCH without ORDER BY
-	KindSink      Kind = "Sink"      // *SinkConfig: writes to a connector table
-	KindCollect   Kind = "Collect"   // *CollectConfig: hands results to the client
-	KindHashAgg   Kind = "HashAgg"   // *AggConfig: GROUP BY aggregation
-	KindJoin      Kind = "Join"      // *JoinConfig: two-input join
-	KindSetOp     Kind = "SetOp"     // *SetOpConfig: INTERSECT / EXCEPT
-	KindExpand    Kind = "Expand"    // *ExpandConfig: GROUPING SETS expansion
-	KindCorrelate Kind = "Correlate" // *CorrelateConfig: LATERAL TABLE(udtf)
+	KindSource       Kind = "Source"       // *SourceConfig: reads a connector table
+	KindValues       Kind = "Values"       // *ValuesConfig: literal rows (SQL VALUES)
+	KindCalc         Kind = "Calc"         // *CalcConfig: filter and projection
+	KindSort         Kind = "Sort"         // *SortConfig: ORDER BY, optionally with OFFSET/FETCH (top-N)
+	KindLimit        Kind = "Limit"        // *LimitConfig: OFFSET/FETCH without ORDER BY
+	KindSink         Kind = "Sink"         // *SinkConfig: writes to a connector table
+	KindCollect      Kind = "Collect"      // *CollectConfig: hands results to the client
+	KindHashAgg      Kind = "HashAgg"      // *AggConfig: GROUP BY aggregation
+	KindJoin         Kind = "Join"         // *JoinConfig: two-input join
+	KindSetOp        Kind = "SetOp"        // *SetOpConfig: INTERSECT / EXCEPT
+	KindExpand       Kind = "Expand"       // *ExpandConfig: GROUPING SETS expansion
+	KindCorrelate    Kind = "Correlate"    // *CorrelateConfig: LATERAL TABLE(udtf)
+	KindRank         Kind = "Rank"         // *RankConfig: Top-N, window Top-N, batch rank
+	KindDedup        Kind = "Deduplicate"  // *DedupConfig: keep first/last row per key
+	KindTemporalSort Kind = "TemporalSort" // *TemporalSortConfig: streaming ORDER BY rowtime
 )
 
 // Spec is one operator of a job graph: its kind and a pointer to the kind's
@@ -131,12 +134,84 @@ func Build(s Spec) (Operator, error) {
 			return nil, err
 		}
 		return built(NewJoin(c))
+	case KindRank:
+		c, err := config[*RankConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return NewRank(c)
+	case KindDedup:
+		c, err := config[*DedupConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return NewDedup(c)
+	case KindTemporalSort:
+		c, err := config[*TemporalSortConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewTemporalSort(c))
+	case KindWindowAgg:
+		c, err := config[*WindowAggConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewWindowAgg(c))
+	case KindWindowTVF:
+		c, err := config[*WindowTVFConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewWindowTVF(c))
 	case KindCorrelate:
 		c, err := config[*CorrelateConfig](s)
 		if err != nil {
 			return nil, err
 		}
 		return built(NewCorrelate(c))
+	case KindIntervalJoin:
+		c, err := config[*IntervalJoinConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewIntervalJoin(c))
+	case KindLookupJoin:
+		c, err := config[*LookupJoinConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewLookupJoin(c))
+	case KindTemporalJoin:
+		c, err := config[*TemporalJoinConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewTemporalJoin(c))
+	case KindWindowJoin:
+		c, err := config[*WindowJoinConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewWindowJoin(c))
+	case KindWatermarkAssigner:
+		c, err := config[*WatermarkAssignerConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewWatermarkAssigner(c))
+	case KindOverAgg:
+		c, err := config[*OverConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewOverAgg(c))
+	case KindGroupWindowAgg:
+		c, err := config[*GroupWindowConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return built(NewGroupWindow(c))
 	}
 	return nil, &SpecError{s.Kind, "unknown operator kind"}
 }

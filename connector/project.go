@@ -23,6 +23,23 @@ type projectSource struct {
 	out  *types.Schema
 }
 
+// Unwrap returns the wrapped source, whose optional capabilities
+// (watermarks, idleness, barriers, skip counts) a projection keeps.
+func (p *projectSource) Unwrap() Source { return p.Source }
+
+// Underlying returns src without the wrappers Spry adds around a
+// connector's source (ProjectSource), so checks of optional interfaces
+// such as WatermarkSource see the connector's own source.
+func Underlying(src Source) Source {
+	for {
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return src
+		}
+		src = w.Unwrap()
+	}
+}
+
 // Next selects the projected columns of the wrapped source's batch.
 func (p *projectSource) Next(ctx context.Context) (*types.Batch, error) {
 	b, err := p.Source.Next(ctx)

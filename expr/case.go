@@ -64,10 +64,24 @@ func (c *Case) WithChildren(kids []Expr) Expr {
 	return n
 }
 
-// piece is one branch's values for the rows (of the full batch) it serves.
+// piece is one branch's values for the rows (of the full batch) it serves:
+// vals has one entry per row of rows, or, when full, one per row of the
+// full batch (a free value evaluated on the whole batch).
 type piece struct {
 	rows []int32
 	vals arrow.Array
+	full bool
+}
+
+// isFree reports whether evaluating e on rows that do not select it is
+// harmless and costs nothing: a column or a constant. Such values are
+// evaluated on the whole batch instead of on a gathered copy of their rows.
+func isFree(e Expr) bool {
+	switch e.(type) {
+	case *ColumnRef, *Literal:
+		return true
+	}
+	return false
 }
 
 // Eval narrows the batch branch by branch. When one branch serves every
@@ -79,6 +93,20 @@ func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
 	var rows []int32 // rows of b that sub holds; nil means all, in order
 	var pieces []piece
 	used := c.columnsUsed(len(b.Cols))
+	// value evaluates a branch's value for the rows sel of sub (nil: all).
+	value := func(v Expr, sel []int32) (piece, error) {
+		r := rowsOf(rows, sel, sub.Len())
+		if isFree(v) {
+			a, err := v.Eval(ctx, b)
+			return piece{r, a, true}, err
+		}
+		in := sub
+		if sel != nil {
+			in = TakeUsed(sub, sel, used)
+		}
+		a, err := v.Eval(ctx, in)
+		return piece{r, a, false}, err
+	}
 	for i, when := range c.Whens {
 		if sub.Len() == 0 {
 			break
@@ -92,53 +120,60 @@ func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
 			continue
 		}
 		if len(rest) == 0 {
-			v, err := c.Thens[i].Eval(ctx, sub)
+			if len(pieces) == 0 && rows == nil {
+				return c.Thens[i].Eval(ctx, b)
+			}
+			p, err := value(c.Thens[i], nil)
 			if err != nil {
 				return nil, err
 			}
-			if len(pieces) == 0 && rows == nil {
-				return v, nil
-			}
-			pieces = append(pieces, piece{rowsOf(rows, nil, sub.Len()), v})
+			pieces = append(pieces, p)
 			sub = sub.Slice(0, 0)
 			break
 		}
-		v, err := c.Thens[i].Eval(ctx, TakeUsed(sub, sel, used))
+		p, err := value(c.Thens[i], sel)
 		if err != nil {
 			return nil, err
 		}
-		pieces = append(pieces, piece{rowsOf(rows, sel, 0), v})
+		pieces = append(pieces, p)
 		rows = rowsOf(rows, rest, 0)
 		sub = TakeUsed(sub, rest, used)
 	}
 	if sub.Len() > 0 || len(pieces) == 0 {
-		v, err := c.Else.Eval(ctx, sub)
+		if len(pieces) == 0 && rows == nil {
+			return c.Else.Eval(ctx, b)
+		}
+		p, err := value(c.Else, nil)
 		if err != nil {
 			return nil, err
 		}
-		if len(pieces) == 0 && rows == nil {
-			return v, nil
-		}
-		pieces = append(pieces, piece{rowsOf(rows, nil, sub.Len()), v})
+		pieces = append(pieces, p)
 	}
 	return gather(pieces, n)
 }
 
-// columnsUsed returns the columns of an n-column input that the branches
-// read, so narrowing the batch to a branch's rows gathers only those (a
-// CASE over ROW fields of wide events would otherwise copy every event);
-// nil means all.
+// columnsUsed returns the columns of an n-column input that the conditions
+// and the non-free values read, so narrowing the batch to a branch's rows
+// gathers only those (a CASE over ROW fields of wide events would
+// otherwise copy every event); nil means all.
 func (c *Case) columnsUsed(n int) []bool {
 	if p := c.used.Load(); p != nil && len(*p) == n {
 		return *p
 	}
 	used := make([]bool, n)
-	if !ColumnsUsed(c, used) {
-		used = nil
+	ok := true
+	for _, w := range c.Whens {
+		ok = ok && ColumnsUsed(w, used)
 	}
-	if used != nil {
-		c.used.Store(&used)
+	for _, v := range append(c.Thens[:len(c.Thens):len(c.Thens)], c.Else) {
+		if !isFree(v) {
+			ok = ok && ColumnsUsed(v, used)
+		}
 	}
+	if !ok {
+		return nil
+	}
+	c.used.Store(&used)
 	return used
 }
 
@@ -197,13 +232,35 @@ func rowsOf(rows, pos []int32, n int) []int32 {
 	return out
 }
 
-// gather assembles the branch values into one array in row order.
+// gather assembles the branch values into one array in row order: by a
+// typed row-wise choice when every branch was evaluated on the whole batch,
+// else by concatenating the pieces and permuting.
 func gather(pieces []piece, n int) (arrow.Array, error) {
+	allFull := true
+	for _, p := range pieces {
+		allFull = allFull && p.full
+	}
+	if allFull {
+		choice := make([]int32, n)
+		arrs := make([]arrow.Array, len(pieces))
+		for k, p := range pieces {
+			arrs[k] = p.vals
+			for _, r := range p.rows {
+				choice[r] = int32(k)
+			}
+		}
+		if out, ok := kernel.Choose(choice, arrs); ok {
+			return out, nil
+		}
+	}
 	arrs := make([]arrow.Array, len(pieces))
 	perm := make([]int32, n)
 	off := int32(0)
 	for i, p := range pieces {
 		arrs[i] = p.vals
+		if p.full {
+			arrs[i] = kernel.Take(p.vals, p.rows)
+		}
 		for j, r := range p.rows {
 			perm[r] = off + int32(j)
 		}

@@ -29,7 +29,7 @@ func ColumnsUsed(e Expr, used []bool) bool {
 			}
 		}
 		return true
-	case *Case:
+	case Parent:
 		for _, k := range e.Children() {
 			if !ColumnsUsed(k, used) {
 				return false
@@ -38,6 +38,14 @@ func ColumnsUsed(e Expr, used []bool) bool {
 		return true
 	}
 	return false
+}
+
+// Parent is implemented by expression nodes other than Call that have
+// sub-expressions (Case, CAST), so generic walks can see through them.
+type Parent interface {
+	Expr
+	Children() []Expr
+	WithChildren([]Expr) Expr
 }
 
 // TakeUsed returns the rows idx of b, gathering only the columns marked in

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/spry-engine/spry/types"
 )
@@ -84,11 +85,18 @@ type Literal struct {
 func (l *Literal) Type() types.DataType { return l.T }
 
 // Eval returns a constant column of b.Len() rows. The array is cached so a
-// stream of equal-sized batches builds it once.
+// stream of batches no longer than the first builds it once.
 func (l *Literal) Eval(_ *Context, b *types.Batch) (arrow.Array, error) {
 	n := b.Len()
-	if c := l.cached.Load(); c != nil && (*c).Len() == n {
-		return *c, nil
+	if c := l.cached.Load(); c != nil {
+		// Filtered batches vary in length: a prefix of a longer constant
+		// column serves them without building a new one.
+		switch m := (*c).Len(); {
+		case m == n:
+			return *c, nil
+		case m > n:
+			return array.NewSlice(*c, 0, int64(n)), nil
+		}
 	}
 	a := Repeat(l.Value, l.T, n)
 	l.cached.Store(&a)

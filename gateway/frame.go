@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -30,10 +31,10 @@ type request struct {
 
 // response is the JSON frame answering a call: Result or Error is set.
 type response struct {
-	ID       int64       `json:"id"`
-	Result   any         `json:"result,omitempty"`
+	ID       int64        `json:"id"`
+	Result   any          `json:"result,omitempty"`
 	Error    *ErrorObject `json:"error,omitempty"`
-	Payloads int         `json:"payloads,omitempty"`
+	Payloads int          `json:"payloads,omitempty"`
 }
 
 // conn reads and writes frames on one byte stream. Reads and writes are
@@ -62,11 +63,20 @@ func (c *conn) readFrame() ([]byte, error) {
 	if n > MaxFrame {
 		return nil, &ProtocolError{fmt.Sprintf("frame of %d bytes exceeds the limit of %d", n, MaxFrame)}
 	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(c.r, buf); err != nil {
+	if n <= 1<<20 {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(c.r, buf); err != nil {
+			return nil, &ProtocolError{fmt.Sprintf("stream ended inside a frame of %d bytes", n)}
+		}
+		return buf, nil
+	}
+	// A large frame grows as its bytes arrive, so a corrupt length cannot
+	// make us allocate a gigabyte up front.
+	var buf bytes.Buffer
+	if _, err := io.CopyN(&buf, c.r, int64(n)); err != nil {
 		return nil, &ProtocolError{fmt.Sprintf("stream ended inside a frame of %d bytes", n)}
 	}
-	return buf, nil
+	return buf.Bytes(), nil
 }
 
 // writeFrame buffers one frame; call flush to send.

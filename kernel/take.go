@@ -95,8 +95,19 @@ func takeValidity(a arrow.Array, idx []int32) (*memory.Buffer, int) {
 func takeFixed[T decimal128.Num | int8 | int16 | int32 | int64 | float32 | float64 |
 	arrow.Date32 | arrow.Time32 | arrow.Timestamp | arrow.MonthInterval | arrow.Duration](a arrow.Array, vals []T, idx []int32) arrow.Array {
 	out := make([]T, len(idx))
-	for i, j := range idx {
-		out[i] = vals[j]
+	for i := 0; i < len(idx); {
+		// Selections from filters are mostly runs of consecutive rows:
+		// copy a run at once.
+		j, k := idx[i], i+1
+		for k < len(idx) && idx[k] == idx[k-1]+1 {
+			k++
+		}
+		if k-i == 1 {
+			out[i] = vals[j]
+		} else {
+			copy(out[i:k], vals[j:int(j)+k-i])
+		}
+		i = k
 	}
 	valid, nulls := takeValidity(a, idx)
 	data := array.NewData(a.DataType(), len(idx),
@@ -132,9 +143,19 @@ func takeBinary(a arrow.Array, offs []int32, data []byte, idx []int32) arrow.Arr
 	}
 	outOffs := make([]int32, len(idx)+1)
 	outData := make([]byte, 0, size)
-	for i, j := range idx {
-		outData = append(outData, data[offs[j]-base:offs[j+1]-base]...)
-		outOffs[i+1] = int32(len(outData))
+	for i := 0; i < len(idx); {
+		// Copy a run of consecutive rows' bytes at once, then rebase
+		// their offsets.
+		j, k := idx[i], i+1
+		for k < len(idx) && idx[k] == idx[k-1]+1 {
+			k++
+		}
+		start := int32(len(outData)) - offs[j]
+		outData = append(outData, data[offs[j]-base:offs[int(j)+k-i]-base]...)
+		for t := i; t < k; t++ {
+			outOffs[t+1] = offs[int(j)+t-i+1] + start
+		}
+		i = k
 	}
 	valid, nulls := takeValidity(a, idx)
 	d := array.NewData(a.DataType(), len(idx),

@@ -180,6 +180,9 @@ func (b *Binder) funcCall(e *sql.FuncCall, sc *scope) (expr.Expr, error) {
 	if e.Over != nil {
 		return b.overCall(e, sc)
 	}
+	if c, ok, err := b.pythonCall(e, sc); ok {
+		return c, err
+	}
 	if b.lookupAgg(e.Name) != nil && !(len(e.Name) == 1 && b.lookupScalar(e.Name) != nil && !e.Star) {
 		if sc != nil && sc.noAgg != "" {
 			return nil, errorf(e.Pos, ErrGrouping, "Aggregate function %s is not allowed in %s", strings.ToUpper(strings.Join(e.Name, ".")), sc.noAgg)

@@ -213,7 +213,8 @@ func (b *Binder) windowInterval(fn, param string, e sql.Expr) (int64, error) {
 }
 
 // checkWindowSpec applies Flink's constraints on window sizes, with its
-// messages.
+// messages. HOP's size need not be a multiple of its slide for the TVF
+// alone; window aggregation requires it (HopSizeError).
 func checkWindowSpec(w WindowSpec, pos sql.Pos) error {
 	ms := func(us int64) int64 { return us / 1000 }
 	switch w.Kind {
@@ -224,9 +225,6 @@ func checkWindowSpec(w WindowSpec, pos sql.Pos) error {
 	case WindowHop:
 		if w.Size <= 0 || w.Slide <= 0 {
 			return errorf(pos, ErrOther, "HOP table function based aggregate requires size and slide to be positive, but got size %d ms and slide %d ms.", ms(w.Size), ms(w.Slide))
-		}
-		if w.Size%w.Slide != 0 {
-			return errorf(pos, ErrOther, "HOP table function based aggregate requires size must be an integral multiple of slide, but got size %d ms and slide %d ms", ms(w.Size), ms(w.Slide))
 		}
 	case WindowCumulate:
 		if w.Size <= 0 || w.Slide <= 0 {
@@ -241,4 +239,14 @@ func checkWindowSpec(w WindowSpec, pos sql.Pos) error {
 		}
 	}
 	return nil
+}
+
+// HopSizeError is Flink's error for a HOP window aggregation whose size
+// is not a multiple of its slide, or "" when it is.
+func HopSizeError(w WindowSpec) string {
+	if w.Kind != WindowHop || w.Slide <= 0 || w.Size%w.Slide == 0 {
+		return ""
+	}
+	return fmt.Sprintf("HOP table function based aggregate requires size must be an integral multiple of slide, but got size %d ms and slide %d ms",
+		w.Size/1000, w.Slide/1000)
 }

@@ -47,8 +47,8 @@ func windowAggregate(a *Aggregate, cfg Config) Node {
 	// output by substituting the projections in between.
 	exprs := append([]expr.Expr(nil), top.Exprs...)
 	var conds []expr.Expr
-	var tvf *WindowTableFunction
-	for n := top.Input; tvf == nil; {
+	var src windowSource
+	for n := top.Input; src.base == nil; {
 		switch x := n.(type) {
 		case *Project:
 			for i, e := range exprs {
@@ -62,21 +62,25 @@ func windowAggregate(a *Aggregate, cfg Config) Node {
 			conds = append(conds, x.Cond)
 			n = x.Input
 		case *WindowTableFunction:
-			tvf = x
+			src = tvfSource(x)
+		case *WindowAggregate:
+			if src = attachedSource(x); src.base == nil {
+				return nil
+			}
 		default:
 			return nil
 		}
 	}
-	nIn := len(tvf.Input.Schema().Fields)
 	isWindowCol := func(e expr.Expr) (WindowProp, bool) {
-		if c, ok := e.(*expr.ColumnRef); ok && c.Index >= nIn {
-			return WindowProp(c.Index - nIn), true
+		if c, ok := e.(*expr.ColumnRef); ok {
+			p, ok := src.props[c.Index]
+			return p, ok
 		}
 		return 0, false
 	}
 	readsWindow := func(e expr.Expr) bool {
 		for _, r := range InputRefs(e) {
-			if r >= nIn {
+			if _, ok := src.props[r]; ok {
 				return true
 			}
 		}
@@ -111,7 +115,7 @@ func windowAggregate(a *Aggregate, cfg Config) Node {
 	}
 	// The new input: filters over the TVF's input, then a projection of the
 	// non-window columns of top and the time column.
-	var in Node = tvf.Input
+	var in Node = src.base
 	if len(conds) > 0 {
 		cond, err := andOf(conds, cfg.Functions)
 		if err != nil {
@@ -119,7 +123,7 @@ func windowAggregate(a *Aggregate, cfg Config) Node {
 		}
 		in = &Filter{Input: in, Cond: cond}
 	}
-	inSchema := tvf.Input.Schema()
+	inSchema := src.base.Schema()
 	proj := &Project{Input: in, Out: &types.Schema{}}
 	newCol := make([]int, len(exprs)) // top column → proj column, -1 for window columns
 	for i, e := range exprs {
@@ -131,12 +135,17 @@ func windowAggregate(a *Aggregate, cfg Config) Node {
 		proj.Exprs = append(proj.Exprs, e)
 		proj.Out.Fields = append(proj.Out.Fields, top.Out.Fields[i])
 	}
-	tc := tvf.Window.TimeCol
-	timeIdx := len(proj.Exprs)
-	proj.Exprs = append(proj.Exprs, &expr.ColumnRef{Index: tc, Name: inSchema.Fields[tc].Name, T: inSchema.Fields[tc].Type})
-	proj.Out.Fields = append(proj.Out.Fields, inSchema.Fields[tc])
-	spec := tvf.Window
-	spec.TimeCol = timeIdx
+	spec := src.window
+	for _, c := range src.carry {
+		if c == src.window.StartCol && spec.Attached {
+			spec.StartCol = len(proj.Exprs)
+		}
+		if c == src.window.TimeCol {
+			spec.TimeCol = len(proj.Exprs)
+		}
+		proj.Exprs = append(proj.Exprs, &expr.ColumnRef{Index: c, Name: inSchema.Fields[c].Name, T: inSchema.Fields[c].Type})
+		proj.Out.Fields = append(proj.Out.Fields, inSchema.Fields[c])
+	}
 	spec.PartitionKeys = nil // sessions are per group key
 	spec.PartitionNames = nil
 	wa := &WindowAggregate{Input: proj, Window: spec}
@@ -191,4 +200,58 @@ func remapInts(xs []int, m []int) []int {
 		out[i] = m[x]
 	}
 	return out
+}
+
+// windowSource is what a window aggregation is recognised over: a window
+// TVF (base is its input) or, window attached, a window aggregation whose
+// window_start / window_end columns it groups by again (base is that
+// aggregation, as Flink's WindowAttachedWindowingStrategy).
+type windowSource struct {
+	base   Node
+	window WindowSpec // over base
+	// props maps the columns of the node above base that are window
+	// properties (as the expressions above see them) to the property.
+	props map[int]WindowProp
+	// carry are the columns of base the new aggregation reads besides
+	// the projected expressions: the time column (window start and end
+	// when attached).
+	carry []int
+}
+
+func tvfSource(t *WindowTableFunction) windowSource {
+	n := len(t.Input.Schema().Fields)
+	return windowSource{base: t.Input, window: t.Window,
+		props: map[int]WindowProp{n: PropWindowStart, n + 1: PropWindowEnd, n + 2: PropWindowTime},
+		carry: []int{t.Window.TimeCol}}
+}
+
+// attachedSource recognises a window aggregation below: its window_start
+// and window_end columns delimit the windows of the aggregation above.
+// SESSION windows (whose bounds vary per key) are not attached.
+func attachedSource(a *WindowAggregate) windowSource {
+	if a.Window.Kind == WindowSession {
+		return windowSource{}
+	}
+	base := len(a.GroupKeys) + len(a.Calls)
+	src := windowSource{base: a, props: map[int]WindowProp{}}
+	start, end := -1, -1
+	for i, p := range a.Props {
+		src.props[base+i] = p
+		switch p {
+		case PropWindowStart:
+			start = base + i
+		case PropWindowEnd:
+			end = base + i
+		}
+	}
+	if start < 0 || end < 0 {
+		return windowSource{}
+	}
+	out := a.Schema()
+	w := a.Window
+	w.Attached, w.StartCol, w.StartName = true, start, out.Fields[start].Name
+	w.TimeCol, w.TimeName = end, out.Fields[end].Name
+	src.window = w
+	src.carry = []int{start, end}
+	return src
 }

@@ -46,6 +46,12 @@ type WindowSpec struct {
 	PartitionKeys []int
 	// PartitionNames name PartitionKeys (for printing).
 	PartitionNames []string
+	// Attached marks windows already assigned by a window aggregation
+	// below: TimeCol is then the input's window_end column and StartCol
+	// its window_start column (Flink's window-attached windowing).
+	Attached  bool
+	StartCol  int
+	StartName string
 }
 
 // String prints the spec as Flink's EXPLAIN does, e.g.
@@ -56,7 +62,11 @@ func (w WindowSpec) String() string {
 	if len(w.PartitionNames) > 0 {
 		fmt.Fprintf(&b, "partition keys=[%s], ", strings.Join(w.PartitionNames, ", "))
 	}
-	fmt.Fprintf(&b, "time_col=[%s], ", w.TimeName)
+	if w.Attached {
+		fmt.Fprintf(&b, "win_start=[%s], win_end=[%s], ", w.StartName, w.TimeName)
+	} else {
+		fmt.Fprintf(&b, "time_col=[%s], ", w.TimeName)
+	}
 	switch w.Kind {
 	case WindowTumble:
 		fmt.Fprintf(&b, "size=[%s]", FormatDuration(w.Size))

@@ -32,6 +32,8 @@ type Rule interface {
 //  5. projection pruning, which needs merged projections to see which
 //     columns are really read;
 //  6. trivial projection removal, cleaning up after merge and pruning;
+//     6b. the Python calc split, on merged projections so chained Python
+//     calls land in one PythonCalc (opt_python.go);
 //  7. sort-limit merge into top-N;
 //  8. the distinct-aggregate split (table.optimizer.distinct-agg.split.enabled),
 //     which must precede the phase strategy so it marks both new levels;
@@ -46,6 +48,7 @@ var Rules = []Rule{
 	CalcMerge{},
 	ProjectionPruning{},
 	RemoveTrivialProject{},
+	PythonCalcSplit{},
 	SortLimitMerge{},
 	DistinctAggSplit{},
 	AggPhaseStrategy{},

@@ -99,7 +99,9 @@ func RunFile(path string, opt Options) ([]Failure, int, error) {
 		}
 	}
 	if opt.Update {
-		return nil, len(recs), os.WriteFile(path, []byte(Format(recs, trailing)), 0o644)
+		// Failed statements and queries still fail: updating rewrites
+		// expected results, never hides an error.
+		return fails, len(recs), os.WriteFile(path, []byte(Format(recs, trailing)), 0o644)
 	}
 	return fails, len(recs), nil
 }

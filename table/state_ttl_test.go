@@ -74,7 +74,7 @@ func TestStateTTLHintErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]string{
-		"SELECT /*+ STATE_TTL('x' = '1d') */ cust, COUNT(*) FROM orders GROUP BY cust": "cannot match the name of input tables or views: \n`x` in `STATE_TTL`",
+		"SELECT /*+ STATE_TTL('x' = '1d') */ cust, COUNT(*) FROM orders GROUP BY cust":        "cannot match the name of input tables or views: \n`x` in `STATE_TTL`",
 		"SELECT /*+ STATE_TTL('orders' = 'soon') */ cust, COUNT(*) FROM orders GROUP BY cust": "Invalid STATE_TTL hint value 'soon'",
 	} {
 		_, err := env.ExecuteSQL(t.Context(), q)

@@ -31,7 +31,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newSQLCommand(), newVersionCommand())
+	root.AddCommand(newSQLCommand(), newVersionCommand(), newGatewayCommand(), newRunCommand())
 	err := root.Execute()
 	if err == nil {
 		return

@@ -266,8 +266,8 @@ func (g *Generator) genBid(e int64, i int) {
 		url.data = append(url.data, g.ch.hotURLs[k]...)
 	} else {
 		k := r.intn(channelsNumber)
-		ch.data = append(ch.data, g.ch.names[k]...)
-		url.data = append(url.data, g.ch.urls[k]...)
+		ch.data = appendChannelName(ch.data, k)
+		url.data = g.ch.appendURL(url.data, k)
 	}
 	ch.set(i)
 	url.set(i)

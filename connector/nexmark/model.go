@@ -100,10 +100,13 @@ func (r *rng) appendString(dst []byte, max int, special byte) []byte {
 	n := minStringLength + r.intn(max-minStringLength)
 	start := len(dst)
 	for range n {
-		if r.intn(13) == 0 {
+		// One draw per character: the high half picks space-or-letter
+		// (1 in 13), the low half the letter.
+		v := r.next()
+		if (v>>32)*13>>32 == 0 {
 			dst = append(dst, special)
 		} else {
-			dst = append(dst, byte('a'+r.intn(26)))
+			dst = append(dst, byte('a'+(v&0xffffffff)*26>>32))
 		}
 	}
 	if special != ' ' {
@@ -206,11 +209,60 @@ func (m *model) randomAuction(e int64, r *rng) int64 {
 	return lo + r.int64n(hi-lo+1+auctionIDLead)
 }
 
-// channels are the 10,000 non-hot channels' names and URLs and the hot
-// channels' URLs, built once per seed: nexmark caches them the same way.
+// channels are the 10,000 non-hot channels' URLs and the hot channels'
+// URLs, built once per seed: nexmark caches them the same way. A non-hot
+// URL is stored as its three random directories only (~13 bytes, all
+// 10,000 fit in the L2 cache) and a flag for the channel_id parameter;
+// the fixed parts and the id are printed on the fly. Names ("channel-<n>")
+// are printed too.
 type channels struct {
-	names, urls []string
-	hotURLs     []string
+	dirData []byte
+	dirOff  []int32 // channel k's directories are dirData[dirOff[k]:dirOff[k+1]]
+	hasID   []bool
+	hotURLs []string
+}
+
+const (
+	urlPrefix = "https://www.nexmark.com/"
+	urlSuffix = "item.htm?query=1"
+)
+
+// appendURL appends non-hot channel k's URL.
+func (c *channels) appendURL(dst []byte, k int) []byte {
+	dst = append(dst, urlPrefix...)
+	dst = append(dst, c.dirData[c.dirOff[k]:c.dirOff[k+1]]...)
+	dst = append(dst, urlSuffix...)
+	if c.hasID[k] {
+		dst = append(dst, "&channel_id="...)
+		dst = strconv.AppendInt(dst, channelID(k), 10)
+	}
+	return dst
+}
+
+// channelID is nexmark's id of channel k: |Integer.reverse(k)| (which
+// leaves Integer.MIN_VALUE negative, as Java's Math.abs does).
+func channelID(k int) int64 {
+	id := int32(bits.Reverse32(uint32(k)))
+	if id < 0 && id != math.MinInt32 {
+		id = -id
+	}
+	return int64(id)
+}
+
+// appendChannelName appends "channel-<k>" for 0 <= k < 100000.
+func appendChannelName(dst []byte, k int) []byte {
+	dst = append(dst, "channel-"...)
+	var buf [5]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = byte('0' + k%10)
+		k /= 10
+		if k == 0 {
+			break
+		}
+	}
+	return append(dst, buf[i:]...)
 }
 
 var (
@@ -224,31 +276,23 @@ func channelsFor(seed uint64) *channels {
 	if c, ok := channelsBySeed[seed]; ok {
 		return c
 	}
-	c := &channels{names: make([]string, channelsNumber), urls: make([]string, channelsNumber)}
+	c := &channels{dirOff: make([]int32, 1, channelsNumber+1), hasID: make([]bool, channelsNumber)}
 	var r rng
 	r.seed(seed^0xc4a77e15, -1)
-	url := func() string {
-		b := []byte("https://www.nexmark.com/")
+	dirs := func(b []byte) []byte {
 		for range 3 {
 			b = r.appendString(b, 5, '_')
 			b = append(b, '/')
 		}
-		return string(append(b, "item.htm?query=1"...))
+		return b
 	}
 	for range hotChannel {
-		c.hotURLs = append(c.hotURLs, url())
+		c.hotURLs = append(c.hotURLs, string(append(dirs([]byte(urlPrefix)), urlSuffix...)))
 	}
 	for i := range channelsNumber {
-		c.names[i] = "channel-" + strconv.Itoa(i)
-		u := url()
-		if r.intn(10) > 0 {
-			id := int32(bits.Reverse32(uint32(i)))
-			if id < 0 && id != math.MinInt32 {
-				id = -id
-			}
-			u += "&channel_id=" + strconv.Itoa(int(id))
-		}
-		c.urls[i] = u
+		c.dirData = dirs(c.dirData)
+		c.dirOff = append(c.dirOff, int32(len(c.dirData)))
+		c.hasID[i] = r.intn(10) > 0
 	}
 	channelsBySeed[seed] = c
 	return c

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"math"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -184,6 +186,41 @@ func TestOptionsAndSchemaErrors(t *testing.T) {
 	}
 	if err := connector.Validate("t", map[string]string{"events.nmu": "1"}, Factory.Options); err == nil {
 		t.Error("misspelt option accepted")
+	}
+}
+
+// TestChannels checks the channel names and URLs: hot channels are the
+// four nexmark names, others channel-<n> with a nexmark.com URL that
+// mostly carries a channel_id.
+func TestChannels(t *testing.T) {
+	_, _, _, bid := events(t, DefaultConfig(), 20000)
+	ch, url := bid.Field(bChannel).(*array.String), bid.Field(bURL).(*array.String)
+	hot, withID, n := 0, 0, 0
+	for i := range bid.Len() {
+		if !bid.IsValid(i) {
+			continue
+		}
+		n++
+		c, u := ch.Value(i), url.Value(i)
+		if !strings.HasPrefix(u, "https://www.nexmark.com/") || !strings.Contains(u, "/item.htm?query=1") {
+			t.Fatalf("bad url %q", u)
+		}
+		switch {
+		case slices.Contains(hotChannel, c):
+			hot++
+		case strings.HasPrefix(c, "channel-"):
+			if strings.Contains(u, "&channel_id=") {
+				withID++
+			}
+		default:
+			t.Fatalf("bad channel %q", c)
+		}
+	}
+	if hot < n*45/100 || hot > n*55/100 || withID < (n-hot)*85/100 {
+		t.Fatalf("%d bids: %d on hot channels, %d others with a channel_id", n, hot, withID)
+	}
+	if got := string(appendChannelName(nil, 9999)); got != "channel-9999" {
+		t.Fatalf("appendChannelName = %q", got)
 	}
 }
 

@@ -189,6 +189,10 @@ func (t *translator) translate(n plan.Node) (*Node, error) {
 		return t.correlate(n)
 	case *plan.Over:
 		return t.over(n)
+	case *plan.PythonCalc:
+		return t.pythonCalc(n)
+	case *plan.PythonCorrelate:
+		return t.pythonCorrelate(n)
 	case *plan.Sink:
 		return nil, errorf(ErrInternal, "a sink may only be the root of a plan")
 	}

@@ -14,7 +14,7 @@ import (
 func windowAssigner(w plan.WindowSpec, in *types.Schema) ops.WindowAssigner {
 	ltz := w.Proctime || in.Fields[w.TimeCol].Type.Kind == types.KindTimestampLTZ
 	return ops.WindowAssigner{Kind: ops.WindowKind(w.Kind), TimeCol: w.TimeCol, Proctime: w.Proctime,
-		Size: w.Size, Slide: w.Slide, Gap: w.Gap, Offset: w.Offset, LTZ: ltz}
+		Size: w.Size, Slide: w.Slide, Gap: w.Gap, Offset: w.Offset, LTZ: ltz, Attached: w.Attached}
 }
 
 // windowTableFunction plans a window TVF read on its own (not merged into
@@ -40,6 +40,9 @@ func (t *translator) windowTableFunction(w *plan.WindowTableFunction) (*Node, er
 // behind a hash exchange on the group keys (a single subtask without
 // keys). It consumes insert-only rows and emits insert-only final rows.
 func (t *translator) windowAggregate(a *plan.WindowAggregate) (*Node, error) {
+	if msg := plan.HopSizeError(a.Window); msg != "" {
+		return nil, errorf(ErrUnsupported, msg)
+	}
 	in, err := t.translate(a.Input)
 	if err != nil {
 		return nil, err
@@ -66,6 +69,9 @@ func (t *translator) windowAggregate(a *plan.WindowAggregate) (*Node, error) {
 	}
 	spec := a.Window
 	spec.TimeName = in.Schema.Fields[spec.TimeCol].Name
+	if spec.Attached {
+		spec.StartName = in.Schema.Fields[spec.StartCol].Name
+	}
 	if t.twoPhaseWindow(a) {
 		return t.twoPhaseWindowAgg(a, in, calls, props, sel, out)
 	}
@@ -89,7 +95,7 @@ func (t *translator) windowAggregate(a *plan.WindowAggregate) (*Node, error) {
 // strategy is ONE_PHASE, for TUMBLE, HOP and CUMULATE windows whose calls
 // all ship partial state (no DISTINCT).
 func (t *translator) twoPhaseWindow(a *plan.WindowAggregate) bool {
-	if t.opts.AggPhase == plan.AggOnePhase || a.Window.Kind == plan.WindowSession || len(a.Calls) == 0 {
+	if t.opts.AggPhase == plan.AggOnePhase || a.Window.Kind == plan.WindowSession || a.Window.Attached || len(a.Calls) == 0 {
 		return false
 	}
 	for _, c := range a.Calls {

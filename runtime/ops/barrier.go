@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"github.com/spry-engine/spry/connector"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -61,7 +62,7 @@ func (s *Sink) OnBarrier(id int64, _ Collector) error {
 // TakeBarrier passes on a barrier from the connector source, when it
 // implements BarrierSource itself (the script test connector does).
 func (s *Source) TakeBarrier() (int64, bool) {
-	if bs, ok := s.src.(BarrierSource); ok {
+	if bs, ok := connector.Underlying(s.src).(BarrierSource); ok {
 		return bs.TakeBarrier()
 	}
 	return 0, false

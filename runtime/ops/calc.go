@@ -33,6 +33,7 @@ type Calc struct {
 	filter expr.Expr
 	projs  []expr.Expr
 	eval   *expr.Context
+	hoist  *calcHoist // built at the first batch (calc_hoist.go)
 }
 
 var _ Operator = (*Calc)(nil)
@@ -79,6 +80,9 @@ func (c *Calc) Open(ctx *OpContext) error {
 
 // ProcessBatch filters, then projects.
 func (c *Calc) ProcessBatch(_ int, b *types.Batch, out Collector) error {
+	if c.projs != nil {
+		return c.processHoisted(b, out)
+	}
 	if c.filter != nil {
 		m, err := c.filter.Eval(c.eval, b)
 		if err != nil {

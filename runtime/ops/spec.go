@@ -206,6 +206,18 @@ func Build(s Spec) (Operator, error) {
 			return nil, err
 		}
 		return built(NewOverAgg(c))
+	case KindPythonCalc:
+		c, err := config[*PythonCalcConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return NewPythonCalc(c)
+	case KindPythonCorrelate:
+		c, err := config[*PythonCorrelateConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return NewPythonCorrelate(c)
 	case KindGroupWindowAgg:
 		c, err := config[*GroupWindowConfig](s)
 		if err != nil {

@@ -12,11 +12,11 @@ import (
 // says it is idle (connector.IdleSource); math.MinInt64 when it produces
 // none. The runtime reads it after every call of Next.
 func (s *Source) SourceWatermark() (wm int64, idle bool) {
-	ws, ok := s.src.(connector.WatermarkSource)
+	ws, ok := connector.Underlying(s.src).(connector.WatermarkSource)
 	if !ok {
 		return math.MinInt64, false
 	}
-	if is, ok := s.src.(connector.IdleSource); ok {
+	if is, ok := connector.Underlying(s.src).(connector.IdleSource); ok {
 		idle = is.SourceIdle()
 	}
 	return ws.CurrentWatermark(), idle
@@ -25,7 +25,7 @@ func (s *Source) SourceWatermark() (wm int64, idle bool) {
 // ProducesWatermarks reports whether the connector source produces its own
 // watermarks (connector.WatermarkSource), as SOURCE_WATERMARK() needs.
 func (s *Source) ProducesWatermarks() bool {
-	_, ok := s.src.(connector.WatermarkSource)
+	_, ok := connector.Underlying(s.src).(connector.WatermarkSource)
 	return ok
 }
 
@@ -39,7 +39,7 @@ type skipCount struct {
 
 // open picks up the source's counter, if it keeps one.
 func (c *skipCount) open(src connector.Source, g *metrics.Group) {
-	if sc, ok := src.(connector.SkipCounter); ok {
+	if sc, ok := connector.Underlying(src).(connector.SkipCounter); ok {
 		c.src, c.counter = sc, g.Counter(metrics.SkippedRecords)
 	}
 }

@@ -94,6 +94,9 @@ func NewWindowAgg(cfg *WindowAggConfig) (Operator, error) {
 	if err := cfg.Window.validate(); err != nil {
 		return nil, &AggConfigError{err.Error()}
 	}
+	if w := cfg.Window; w.Kind == WindowHop && w.Size%w.Slide != 0 {
+		return nil, &AggConfigError{fmt.Sprintf("HOP window aggregation needs a size (%d µs) that is a multiple of the slide (%d µs)", w.Size, w.Slide)}
+	}
 	if cfg.Window.TimeCol < 0 || cfg.Window.TimeCol >= cfg.InSchema.Len() {
 		return nil, &AggConfigError{fmt.Sprintf("window time column %d out of range", cfg.Window.TimeCol)}
 	}
@@ -109,7 +112,7 @@ func NewWindowAgg(cfg *WindowAggConfig) (Operator, error) {
 	}
 	a := &windowAgg{cfg: cfg, w: cfg.Window, accs: accs, pending: map[int64][]uint32{}, wm: math.MinInt64}
 	a.table = newGroupTable(append(keyTypes, types.BigInt.NotNullable()))
-	if cfg.Window.Kind != WindowTumble {
+	if cfg.Window.Kind != WindowTumble && !cfg.Window.Attached && cfg.Phase != AggLocal {
 		a.merge = newSliceMerger(cfg, keyTypes)
 	}
 	a.callGrps = make([][]uint32, len(cfg.Calls))
@@ -179,7 +182,7 @@ func (a *windowAgg) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 		return a.processGlobal(b)
 	}
 	a.rows, a.wends = a.rows[:0], a.wends[:0]
-	if a.w.Proctime {
+	if a.w.Proctime && !a.w.Attached {
 		end := a.w.paneEnd(a.w.local(a.now()))
 		for i := 0; i < n; i++ {
 			a.rows, a.wends = append(a.rows, int32(i)), append(a.wends, end)
@@ -194,12 +197,15 @@ func (a *windowAgg) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 		nulls := col.NullN() > 0
 		// The local phase drops nothing: lateness is judged after the
 		// exchange, against the combined watermark, as in one phase.
-		checkLate := !a.batch && a.wm != math.MinInt64 && a.cfg.Phase != AggLocal
+		checkLate := !a.batch && a.wm != math.MinInt64 && a.cfg.Phase != AggLocal && !a.w.Proctime
 		for i := 0; i < n; i++ {
 			if nulls && col.IsNull(i) {
 				continue // Flink fails on a NULL rowtime; drop it instead
 			}
-			end := a.w.paneEnd(a.w.local(int64(ts[i])))
+			end := int64(ts[i]) // attached: the window end itself
+			if !a.w.Attached {
+				end = a.w.paneEnd(a.w.local(end))
+			}
 			if checkLate && a.w.instant(end)-windowMs <= a.wm {
 				late++
 				continue

@@ -174,6 +174,19 @@ func TestWindowAggregate(t *testing.T) {
 			late: 1,
 		},
 		{
+			// The time column holds window ends assigned upstream.
+			name: "attached hop",
+			w:    WindowAssigner{Kind: WindowHop, TimeCol: 2, Size: 10 * minute, Slide: 5 * minute, Attached: true},
+			keys: []int{0},
+			steps: []winStep{
+				{in: winRows([3]any{"a", 1, 10}, [3]any{"a", 2, 15}, [3]any{"a", 3, 10})},
+				{wm: 10, want: []string{"+I[a, 2, 4, 1970-01-01 00:00:00.000, 1970-01-01 00:10:00.000]"}},
+				{in: winRows([3]any{"a", 9, 10})}, // its window fired: late
+				{wm: -1, want: []string{"+I[a, 1, 2, 1970-01-01 00:05:00.000, 1970-01-01 00:15:00.000]"}},
+			},
+			late: 1,
+		},
+		{
 			name: "session merging",
 			w:    WindowAssigner{Kind: WindowSession, TimeCol: 2, Gap: 5 * minute},
 			keys: []int{0},

@@ -52,6 +52,10 @@ type WindowAssigner struct {
 	// window_start / window_end are those wall-clock values, and a window
 	// fires when time reaches the instant of its end, as Flink.
 	LTZ bool
+	// Attached windows were assigned upstream: TimeCol is the input's
+	// window_end column (wall clock for LTZ windows) and each row belongs
+	// to the window ending there, as Flink's window-attached aggregation.
+	Attached bool
 
 	loc *time.Location // set by the operator's Open when LTZ
 }
@@ -96,7 +100,11 @@ func (w *WindowAssigner) validate() error {
 		if w.Size <= 0 {
 			return fmt.Errorf("TUMBLE window size must be positive, got %d µs", w.Size)
 		}
-	case WindowHop, WindowCumulate:
+	case WindowHop:
+		if w.Size <= 0 || w.Slide <= 0 {
+			return fmt.Errorf("HOP window size %d µs and slide %d µs must be positive", w.Size, w.Slide)
+		}
+	case WindowCumulate:
 		if w.Size <= 0 || w.Slide <= 0 || w.Size%w.Slide != 0 {
 			return fmt.Errorf("%s window size %d µs must be a positive multiple of %d µs", w.Kind, w.Size, w.Slide)
 		}
@@ -133,14 +141,6 @@ func (w *WindowAssigner) paneEnd(ts int64) int64 {
 	return floorTo(ts, w.Offset, p) + p
 }
 
-// windowsPerRow is the most windows a row belongs to.
-func (w *WindowAssigner) windowsPerRow() int {
-	if w.Kind == WindowTumble || w.Kind == WindowSession {
-		return 1
-	}
-	return int(w.Size / w.Slide)
-}
-
 // appendWindows appends to ends the end of every window holding ts, and to
 // rows row once per window, in ascending end order.
 func (w *WindowAssigner) appendWindows(ts int64, row int32, rows []int32, ends []int64) ([]int32, []int64) {
@@ -148,8 +148,11 @@ func (w *WindowAssigner) appendWindows(ts int64, row int32, rows []int32, ends [
 	case WindowTumble:
 		return append(rows, row), append(ends, floorTo(ts, w.Offset, w.Size)+w.Size)
 	case WindowHop:
+		// Starts aligned to the slide in (ts - size, ts], ascending; the
+		// size need not be a multiple of the slide.
 		last := floorTo(ts, w.Offset, w.Slide)
-		for s := last - w.Size + w.Slide; s <= last; s += w.Slide {
+		first := last - (last-ts+w.Size-1)/w.Slide*w.Slide
+		for s := first; s <= last; s += w.Slide {
 			rows, ends = append(rows, row), append(ends, s+w.Size)
 		}
 	case WindowCumulate:

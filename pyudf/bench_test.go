@@ -1,0 +1,58 @@
+package pyudf
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/spry-engine/spry/connector/all"
+)
+
+// TestScalarOverhead compares a scalar Python UDF (lambda x: x + 1) over N
+// rows through Spry with the same lambda in a plain Python loop over a
+// list of the same values. It is a measurement, not a timed test: it runs
+// only with SPRY_BENCH_ROWS set, e.g.
+//
+//	SPRY_BENCH_ROWS=1000000 go test ./pyudf -run TestScalarOverhead -v
+func TestScalarOverhead(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SPRY_BENCH_ROWS"))
+	if n <= 0 {
+		t.Skip("set SPRY_BENCH_ROWS to measure")
+	}
+	env, py := session(t, true, 1, nil)
+	register(t, env, py, scalar("py_inc", "BIGINT", "BIGINT"), "f = lambda x: x + 1")
+	ctx := context.Background()
+	ddl := fmt.Sprintf("CREATE TABLE src (x BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '%d', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '%d', 'rows-per-second' = '1000000000')", n, n)
+	for _, s := range []string{ddl, "CREATE TABLE snk (y BIGINT) WITH ('connector' = 'blackhole')"} {
+		if _, err := env.ExecuteSQL(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(q string) time.Duration {
+		start := time.Now()
+		r, err := env.ExecuteSQL(ctx, q)
+		if err == nil {
+			err = r.Wait()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	base := run("INSERT INTO snk SELECT x + 1 FROM src")
+	spry := run("INSERT INTO snk SELECT py_inc(x) FROM src")
+	script := fmt.Sprintf("import time\nf = lambda x: x + 1\ndata = list(range(1, %d))\nt = time.perf_counter()\nout = [f(v) for v in data]\nprint(time.perf_counter() - t)", n+1)
+	out, err := exec.Command(py, "-c", script).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	loop := time.Duration(secs * float64(time.Second))
+	t.Logf("rows=%d  spry+python udf=%v  spry without udf=%v  plain python loop=%v  ratio=%.2fx (udf part %.2fx)",
+		n, spry, base, loop, spry.Seconds()/loop.Seconds(), (spry-base).Seconds()/loop.Seconds())
+}

@@ -1,0 +1,389 @@
+package worker
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// ExitError reports a worker process that died: its exit code and the
+// end of what it wrote to stderr.
+type ExitError struct {
+	Code   int
+	Stderr string
+}
+
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("Python worker exited with code %d: %s", e.Code, e.Stderr)
+}
+
+// UDFError reports an exception raised by a Python function.
+type UDFError struct {
+	Operator  string
+	Function  string
+	Message   string
+	Traceback string
+}
+
+func (e *UDFError) Error() string {
+	return fmt.Sprintf("Python function '%s' failed in operator %s: %s\n%s", e.Function, e.Operator, e.Message, strings.TrimRight(e.Traceback, "\n"))
+}
+
+// Setup says what a worker runs and for whom.
+type Setup struct {
+	Options     Options
+	Operator    string // the operator's EXPLAIN line, named in errors
+	Subtask     int
+	Parallelism int
+	Program     Program
+	// Payloads are the pickled functions, one per Program.Functions entry.
+	Payloads [][]byte
+	// Result is the schema of the result columns.
+	Result *arrow.Schema
+}
+
+// Process is one running worker. It is used by one goroutine (the
+// operator's subtask); Eval sends a batch and waits for its results.
+type Process struct {
+	cmd      *exec.Cmd
+	in       io.WriteCloser
+	w        *bufio.Writer
+	r        *bufio.Reader
+	stderr   *tail
+	operator string
+	buf      []byte
+	out      bytes.Buffer
+	done     chan struct{}
+	results  chan result
+	waitOnce sync.Once
+	waitErr  error
+}
+
+// Start launches a worker and sends it the program and functions. ctx
+// ending kills the worker, so a cancelled job never waits on it.
+func Start(ctx context.Context, s Setup) (*Process, error) {
+	o := s.Options
+	cmd := exec.Command(o.Executable, "-u", "-m", "spry.worker")
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+strings.Join(o.pythonPath(), string(os.PathListSeparator)))
+	if o.WorkDir != "" {
+		cmd.Dir = o.WorkDir
+	}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	p := &Process{cmd: cmd, in: in, w: bufio.NewWriterSize(in, 1<<16), r: bufio.NewReaderSize(out, 1<<16),
+		stderr: &tail{max: 4096}, operator: s.Operator, done: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("could not start the Python worker %q (python.executable): %w", o.Executable, err)
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+		case <-p.done:
+		}
+	}()
+	if err := p.open(s); err != nil {
+		p.Kill()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Process) open(s Setup) error {
+	msg := openMsg{Type: "open", Version: Version, Operator: s.Operator, Subtask: s.Subtask,
+		Parallelism: s.Parallelism, Program: s.Program, JobParams: s.Options.JobParams}
+	if err := writeJSON(p.w, msg); err != nil {
+		return p.fail(err)
+	}
+	for _, pl := range s.Payloads {
+		if err := writeFrame(p.w, TagPayload, pl); err != nil {
+			return p.fail(err)
+		}
+	}
+	var sb bytes.Buffer
+	iw := ipc.NewWriter(&sb, ipc.WithSchema(s.Result))
+	if err := iw.Close(); err != nil {
+		return err
+	}
+	if err := writeFrame(p.w, TagPayload, sb.Bytes()); err != nil {
+		return p.fail(err)
+	}
+	if err := p.w.Flush(); err != nil {
+		return p.fail(err)
+	}
+	r, err := p.readReply()
+	if err != nil {
+		return err
+	}
+	if r.Type != "opened" {
+		return fmt.Errorf("Python worker answered %q to open", r.Type)
+	}
+	p.results = make(chan result, 64)
+	go p.readLoop()
+	return nil
+}
+
+// Metrics are counter increments and gauge values a worker reported.
+type Metrics struct {
+	Counters map[string]int64
+	Gauges   map[string]int64
+}
+
+// Eval sends one batch and waits for its results (Send then Receive).
+func (p *Process) Eval(schema *arrow.Schema, cols []arrow.Array, rows int, m *Metrics) ([]arrow.Array, error) {
+	if err := p.Send(schema, cols, rows); err != nil {
+		return nil, err
+	}
+	return p.Receive(m)
+}
+
+// Send sends the argument columns of rows rows without waiting: results
+// come back in order through Receive, so a caller can keep several
+// batches in flight while the worker computes.
+func (p *Process) Send(schema *arrow.Schema, cols []arrow.Array, rows int) error {
+	p.out.Reset()
+	iw := ipc.NewWriter(&p.out, ipc.WithSchema(schema))
+	rec := array.NewRecordBatch(schema, cols, int64(rows))
+	err := iw.Write(rec)
+	rec.Release()
+	if err == nil {
+		err = iw.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("encoding a batch for the Python worker: %w", err)
+	}
+	if err := writeFrame(p.w, TagBatch, p.out.Bytes()); err != nil {
+		return p.fail(err)
+	}
+	if err := p.w.Flush(); err != nil {
+		return p.fail(err)
+	}
+	return nil
+}
+
+// Receive returns the result columns of the oldest batch sent (for a
+// table program: the produced columns then an INT32 column of parent row
+// indexes). Metrics reported with the batch are added to m.
+func (p *Process) Receive(m *Metrics) ([]arrow.Array, error) {
+	r, ok := <-p.results
+	if !ok {
+		return nil, p.fail(io.ErrUnexpectedEOF)
+	}
+	if m != nil {
+		for _, mr := range r.metrics {
+			addMetrics(m, mr)
+		}
+	}
+	return r.cols, r.err
+}
+
+// result is one answer of the worker, read by readLoop.
+type result struct {
+	cols    []arrow.Array
+	metrics []*reply
+	closed  bool
+	err     error
+}
+
+// readLoop reads the worker's frames so that the worker never blocks on a
+// full pipe while the engine is still writing; answers queue in order.
+func (p *Process) readLoop() {
+	defer close(p.results)
+	var metrics []*reply
+	for {
+		tag, b, err := p.next()
+		if err != nil {
+			p.results <- result{err: err}
+			return
+		}
+		switch tag {
+		case TagResult:
+			cols, err := decodeColumns(b)
+			p.results <- result{cols: cols, metrics: metrics, err: err}
+			metrics = nil
+		case TagJSON:
+			r, err := p.decodeReply(b)
+			switch {
+			case err != nil:
+				p.results <- result{err: err, metrics: metrics}
+				return
+			case r.Type == "metrics":
+				metrics = append(metrics, r)
+			case r.Type == "closed":
+				p.results <- result{closed: true, metrics: metrics}
+				return
+			}
+		default:
+			p.results <- result{err: fmt.Errorf("Python worker sent an unexpected frame %q", tag)}
+			return
+		}
+	}
+}
+
+func addMetrics(m *Metrics, r *reply) {
+	for k, v := range r.Counters {
+		if m.Counters == nil {
+			m.Counters = map[string]int64{}
+		}
+		m.Counters[k] += v
+	}
+	for k, v := range r.Gauges {
+		if m.Gauges == nil {
+			m.Gauges = map[string]int64{}
+		}
+		m.Gauges[k] = v
+	}
+}
+
+func decodeColumns(b []byte) ([]arrow.Array, error) {
+	rd, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return nil, fmt.Errorf("decoding Python worker results: %w", err)
+	}
+	defer rd.Release()
+	if !rd.Next() {
+		if err := rd.Err(); err != nil {
+			return nil, fmt.Errorf("decoding Python worker results: %w", err)
+		}
+		return nil, errors.New("Python worker returned no result batch")
+	}
+	rec := rd.RecordBatch()
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		cols[i] = rec.Column(i)
+		cols[i].Retain()
+	}
+	return cols, nil
+}
+
+// Close asks the worker to run the functions' close() and exit, and
+// adds the metrics it reports last to m. Results not received are
+// dropped.
+func (p *Process) Close(m *Metrics) error {
+	defer p.Kill()
+	if err := writeJSON(p.w, map[string]string{"type": "close"}); err != nil {
+		return p.fail(err)
+	}
+	if err := p.w.Flush(); err != nil {
+		return p.fail(err)
+	}
+	for r := range p.results {
+		if m != nil {
+			for _, mr := range r.metrics {
+				addMetrics(m, mr)
+			}
+		}
+		if r.err != nil {
+			return r.err
+		}
+		if r.closed {
+			_ = p.in.Close()
+			return p.wait()
+		}
+	}
+	return p.fail(io.ErrUnexpectedEOF)
+}
+
+// Kill stops the worker at once (idempotent).
+func (p *Process) Kill() {
+	_ = p.in.Close()
+	_ = p.cmd.Process.Kill()
+	_ = p.wait()
+}
+
+func (p *Process) wait() error {
+	p.waitOnce.Do(func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.done)
+	})
+	return p.waitErr
+}
+
+func (p *Process) next() (byte, []byte, error) {
+	tag, b, err := readFrame(p.r, p.buf)
+	p.buf = b[:0]
+	if err != nil {
+		return 0, nil, p.fail(err)
+	}
+	return tag, b, nil
+}
+
+func (p *Process) readReply() (*reply, error) {
+	tag, b, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	if tag != TagJSON {
+		return nil, fmt.Errorf("Python worker sent an unexpected frame %q", tag)
+	}
+	return p.decodeReply(b)
+}
+
+func (p *Process) decodeReply(b []byte) (*reply, error) {
+	var r reply
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("Python worker sent bad JSON: %w", err)
+	}
+	if r.Type == "error" {
+		return nil, &UDFError{Operator: p.operator, Function: r.Function, Message: r.Message, Traceback: r.Traceback}
+	}
+	return &r, nil
+}
+
+// fail turns an I/O error with the worker into the worker's exit status
+// when it died (the usual cause), else returns err.
+func (p *Process) fail(err error) error {
+	_ = p.in.Close()
+	werr := p.wait()
+	var ee *exec.ExitError
+	if errors.As(werr, &ee) {
+		return &ExitError{Code: ee.ExitCode(), Stderr: p.stderr.String()}
+	}
+	if werr == nil {
+		return &ExitError{Code: 0, Stderr: p.stderr.String()}
+	}
+	return fmt.Errorf("Python worker: %w (%v)", err, werr)
+}
+
+// tail keeps the last max bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.b))
+}

@@ -81,3 +81,14 @@ bench: build venv
 
 clean:
 	rm -rf bin $(VENV)
+
+# Servers for the integration tests (Kafka, MariaDB, PostgreSQL on
+# 127.0.0.1, data under .services/); see scripts/services.sh.
+.PHONY: services-up services-down
+services-up:
+	@echo "==> starting the test servers (scripts/services.sh up)"
+	scripts/services.sh up
+
+services-down:
+	@echo "==> stopping the test servers (scripts/services.sh down)"
+	scripts/services.sh down

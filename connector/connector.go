@@ -39,6 +39,14 @@ type Table struct {
 	// only): the sink replaces the table's existing data when the job
 	// finishes instead of adding to it.
 	Overwrite bool
+	// Metadata, when the table declares metadata columns, holds the
+	// metadata key of each Schema field (`METADATA FROM 'key'`, or the
+	// column name without FROM), "" for physical columns. Nil when the
+	// table has no metadata columns.
+	Metadata []string
+	// PartitionKeys are the table's PARTITIONED BY columns, in order
+	// (names of Schema fields); nil for an unpartitioned table.
+	PartitionKeys []string
 }
 
 // Task identifies one parallel instance of a source or sink.
@@ -80,6 +88,10 @@ type Factory struct {
 	// FormatOption names the option choosing a format ("format"), if the
 	// connector takes one; that format's own options are then accepted too.
 	FormatOption string
+	// MoreFormatOptions names further options choosing formats, each
+	// with its own prefixed options ("key.format", "value.format" of
+	// Kafka: 'key.format' = 'json' accepts 'key.json.*').
+	MoreFormatOptions []string
 
 	// NewSource is nil for sink-only connectors.
 	NewSource func(t *Table) (Source, error)
@@ -91,6 +103,10 @@ type Factory struct {
 	SourceMode func(opts map[string]string) types.ChangelogMode
 	// SinkMode is the changelog the sink accepts (nil: insert-only).
 	SinkMode func(opts map[string]string) types.ChangelogMode
+	// SinkModeForTable, if set, replaces SinkMode for sinks whose accepted
+	// changelog depends on the table, not only its options (JDBC: upsert
+	// with a primary key, insert-only without one, as Flink).
+	SinkModeForTable func(t *Table) types.ChangelogMode
 	// SourceParallelism, if set, caps the source's parallelism (e.g. 1 for
 	// a single file).
 	SourceParallelism func(opts map[string]string) int

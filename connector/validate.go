@@ -44,14 +44,17 @@ func FormatPrefix(formatKey, name string) string {
 // The 'connector' key itself is always accepted.
 func ValidateTable(f *Factory, table string, opts map[string]string) error {
 	specs := append([]Option{{Key: "connector", Type: TypeString, Required: true}}, f.Options...)
-	if f.FormatOption != "" {
-		if name, ok := opts[f.FormatOption]; ok {
+	for _, key := range append([]string{f.FormatOption}, f.MoreFormatOptions...) {
+		if key == "" {
+			continue
+		}
+		if name, ok := opts[key]; ok {
 			fo, ok := FormatOptions(name)
 			if !ok {
 				return &ValidationError{table, fmt.Sprintf("could not find any format factory for identifier '%s'.\n\nAvailable factory identifiers are:\n\n%s",
 					name, strings.Join(formatNames(), "\n"))}
 			}
-			pre := FormatPrefix(f.FormatOption, name) + "."
+			pre := FormatPrefix(key, name) + "."
 			for _, o := range fo {
 				o.Key = pre + o.Key
 				specs = append(specs, o)

@@ -60,6 +60,17 @@ type Format struct {
 	// whose records may span lines (quoted CSV fields) need it. Nil means
 	// one record per line. opts as for NewDecoder.
 	Split func(opts map[string]string) bufio.SplitFunc
+	// NewRecordDecoder, if set, builds a decoder of single records into
+	// caller-owned builders (see RecordDecoder); message connectors such
+	// as Kafka need it. Nil if the format only decodes whole streams.
+	NewRecordDecoder NewRecordDecoderFunc
+	// ChangelogMode, if set, is the changelog a source reading the format
+	// produces (debezium-json, canal-json: every row kind); nil means
+	// insert-only. Connectors report it as their SourceMode.
+	ChangelogMode func(opts map[string]string) types.ChangelogMode
+	// SinkMode, if set, is the changelog an encoder of the format accepts;
+	// nil means insert-only.
+	SinkMode func(opts map[string]string) types.ChangelogMode
 }
 
 var (

@@ -79,9 +79,12 @@ func takeValidity(a arrow.Array, idx []int32) (*memory.Buffer, int) {
 	}
 	bits := make([]byte, bitutil.BytesForBits(int64(len(idx))))
 	nulls := 0
+	// Read the input bitmap directly: IsValid per row is an interface
+	// call.
+	src, off := a.NullBitmapBytes(), a.Data().Offset()
 	for i, j := range idx {
-		if a.IsValid(int(j)) {
-			bitutil.SetBit(bits, i)
+		if k := off + int(j); src == nil || src[k>>3]&(1<<(k&7)) != 0 {
+			bits[i>>3] |= 1 << (i & 7)
 		} else {
 			nulls++
 		}
@@ -95,19 +98,8 @@ func takeValidity(a arrow.Array, idx []int32) (*memory.Buffer, int) {
 func takeFixed[T decimal128.Num | int8 | int16 | int32 | int64 | float32 | float64 |
 	arrow.Date32 | arrow.Time32 | arrow.Timestamp | arrow.MonthInterval | arrow.Duration](a arrow.Array, vals []T, idx []int32) arrow.Array {
 	out := make([]T, len(idx))
-	for i := 0; i < len(idx); {
-		// Selections from filters are mostly runs of consecutive rows:
-		// copy a run at once.
-		j, k := idx[i], i+1
-		for k < len(idx) && idx[k] == idx[k-1]+1 {
-			k++
-		}
-		if k-i == 1 {
-			out[i] = vals[j]
-		} else {
-			copy(out[i:k], vals[j:int(j)+k-i])
-		}
-		i = k
+	for i, j := range idx {
+		out[i] = vals[j]
 	}
 	valid, nulls := takeValidity(a, idx)
 	data := array.NewData(a.DataType(), len(idx),
@@ -143,19 +135,9 @@ func takeBinary(a arrow.Array, offs []int32, data []byte, idx []int32) arrow.Arr
 	}
 	outOffs := make([]int32, len(idx)+1)
 	outData := make([]byte, 0, size)
-	for i := 0; i < len(idx); {
-		// Copy a run of consecutive rows' bytes at once, then rebase
-		// their offsets.
-		j, k := idx[i], i+1
-		for k < len(idx) && idx[k] == idx[k-1]+1 {
-			k++
-		}
-		start := int32(len(outData)) - offs[j]
-		outData = append(outData, data[offs[j]-base:offs[int(j)+k-i]-base]...)
-		for t := i; t < k; t++ {
-			outOffs[t+1] = offs[int(j)+t-i+1] + start
-		}
-		i = k
+	for i, j := range idx {
+		outData = append(outData, data[offs[j]-base:offs[j+1]-base]...)
+		outOffs[i+1] = int32(len(outData))
 	}
 	valid, nulls := takeValidity(a, idx)
 	d := array.NewData(a.DataType(), len(idx),

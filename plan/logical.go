@@ -456,7 +456,8 @@ var (
 // ProjectedColumns select from it), primary key and effective options.
 func (s *Scan) ConnectorTable() *connector.Table {
 	src := s.Table.SourceSchema()
-	return &connector.Table{Name: s.Path.String(), Schema: src, PrimaryKey: src.PrimaryKey, Options: s.EffectiveOptions()}
+	return &connector.Table{Name: s.Path.String(), Schema: src, PrimaryKey: src.PrimaryKey, Options: s.EffectiveOptions(),
+		Metadata: metadataKeys(s.Table, src), PartitionKeys: partitionKeys(s.Table)}
 }
 
 // EffectiveOptions are the options the scan's connector sees: Options, or
@@ -471,7 +472,17 @@ func (s *Scan) EffectiveOptions() map[string]string {
 func (s *Sink) ConnectorTable() *connector.Table {
 	sink := s.Table.SinkSchema()
 	return &connector.Table{Name: s.Path.String(), Schema: sink, PrimaryKey: sink.PrimaryKey,
-		Options: s.EffectiveOptions(), Overwrite: s.Overwrite}
+		Options: s.EffectiveOptions(), Overwrite: s.Overwrite, Metadata: metadataKeys(s.Table, sink),
+		PartitionKeys: partitionKeys(s.Table)}
+}
+
+// partitionKeys returns t's PARTITIONED BY columns (nil for a table that
+// is not from the catalog).
+func partitionKeys(t *catalog.Table) []string {
+	if t == nil {
+		return nil
+	}
+	return t.PartitionKeys
 }
 
 // EffectiveOptions are the options the sink's connector sees: Options, or

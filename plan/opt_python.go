@@ -26,7 +26,7 @@ type PythonCalcSplit struct{}
 func (PythonCalcSplit) Name() string { return "PythonCalcSplit" }
 
 // Apply splits every node holding Python calls.
-func (PythonCalcSplit) Apply(root Node, _ Config) (Node, bool, error) {
+func (PythonCalcSplit) Apply(root Node, cfg Config) (Node, bool, error) {
 	return transformUp(root, func(n Node) (Node, bool, error) {
 		switch n := n.(type) {
 		case *Project:
@@ -39,22 +39,65 @@ func (PythonCalcSplit) Apply(root Node, _ Config) (Node, bool, error) {
 			if !anyPython(n.Cond) {
 				return n, false, nil
 			}
-			in := n.Input.Schema()
-			all := make([]expr.Expr, 0, in.Len()+1)
-			for i, f := range in.Fields {
-				all = append(all, &expr.ColumnRef{Index: i, Name: f.Name, T: f.Type})
-			}
-			all = append(all, n.Cond)
-			out := &types.Schema{Fields: append(append([]types.Field(nil), in.Fields...), types.Field{Name: "$cond", Type: n.Cond.Type()})}
-			exprs, calc := splitPython(n.Input, all, out)
-			// The filter reads the PythonCalc's columns; the projection
-			// above restores the input's columns.
-			return &Project{Input: &Filter{Input: calc, Cond: exprs[in.Len()]}, Exprs: exprs[:in.Len()], Out: in}, true, nil
+			return splitFilter(n), true, nil
+		case *Join:
+			return pythonJoin(n, cfg)
 		case *Correlate:
 			return pythonCorrelate(n)
 		}
 		return n, false, nil
 	})
+}
+
+// splitFilter evaluates the Python calls of f's condition in a
+// PythonCalc that forwards every input column; the filter reads its
+// columns and a projection above restores the input's columns.
+func splitFilter(f *Filter) Node {
+	in := f.Input.Schema()
+	all := make([]expr.Expr, 0, in.Len()+1)
+	for i, fl := range in.Fields {
+		all = append(all, &expr.ColumnRef{Index: i, Name: fl.Name, T: fl.Type})
+	}
+	all = append(all, f.Cond)
+	out := &types.Schema{Fields: append(append([]types.Field(nil), in.Fields...), types.Field{Name: "$cond", Type: f.Cond.Type()})}
+	exprs, calc := splitPython(f.Input, all, out)
+	return &Project{Input: &Filter{Input: calc, Cond: exprs[in.Len()]}, Exprs: exprs[:in.Len()], Out: in}
+}
+
+// pythonJoin moves the conjuncts of an inner join's condition that call
+// Python functions into a filter above the join (Flink's
+// SplitPythonConditionFromJoinRule), split like any filter.
+func pythonJoin(j *Join, cfg Config) (Node, bool, error) {
+	if !anyPython(j.Condition) {
+		return j, false, nil
+	}
+	if j.Type != JoinInner {
+		return j, false, fmt.Errorf("Python functions are only supported in the condition of an INNER join, not a %s join", j.Type)
+	}
+	var py, rest []expr.Expr
+	for _, c := range Conjuncts(j.Condition) {
+		if anyPython(c) {
+			py = append(py, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	reg := cfg.Functions
+	if reg == nil {
+		reg = expr.Builtins
+	}
+	pyCond, err := andOf(py, reg)
+	if err != nil {
+		return j, false, err
+	}
+	nj := *j
+	nj.Condition = nil
+	if len(rest) > 0 {
+		if nj.Condition, err = andOf(rest, reg); err != nil {
+			return j, false, err
+		}
+	}
+	return splitFilter(&Filter{Input: &nj, Cond: pyCond}), true, nil
 }
 
 func anyPython(es ...expr.Expr) bool {

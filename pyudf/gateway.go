@@ -10,7 +10,8 @@ import (
 func init() {
 	gateway.RegisterPythonFunction = func(env *table.Environment, s gateway.FunctionSpec) error {
 		return Register(env, FunctionSpec{Name: s.Name, Kind: s.Kind, FuncType: s.FuncType, InputTypes: s.InputTypes,
-			ResultType: s.ResultType, ResultTypes: s.ResultTypes, Deterministic: s.Deterministic,
+			ResultType: s.ResultType, ResultTypes: s.ResultTypes, ResultNames: s.ResultNames,
+			AccumulatorType: s.AccumulatorType, Deterministic: s.Deterministic,
 			TemporarySystem: s.TemporarySystem}, s.Payload)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spry-engine/spry/catalog"
 	"github.com/spry-engine/spry/plan"
+	"github.com/spry-engine/spry/pyudf/pyagg"
 	"github.com/spry-engine/spry/pyudf/pyfn"
 	"github.com/spry-engine/spry/sql"
 	"github.com/spry-engine/spry/table"
@@ -66,6 +67,8 @@ func Register(env *table.Environment, spec FunctionSpec, payload []byte) error {
 		cf.Scalar = fn.ScalarImpl()
 	case pyfn.Table:
 		cf.Table = fn.TableImpl()
+	case pyfn.Aggregate:
+		cf.Aggregate = pyagg.Impl(fn)
 	default:
 		return &Error{fmt.Sprintf("Python %s functions are not supported yet (function %s)", fn.Kind, spec.Name)}
 	}

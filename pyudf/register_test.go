@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spry-engine/spry/pyudf/pyudftest"
 	"github.com/spry-engine/spry/table"
@@ -166,4 +167,137 @@ func TestParseType(t *testing.T) {
 		t.Error("want an error")
 	}
 	_ = types.BigInt
+}
+
+func TestPythonFiles(t *testing.T) {
+	dir := t.TempDir()
+	mod := dir + "/shipped_helper.py"
+	if err := os.WriteFile(mod, []byte("def triple(x):\n    return 3 * x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, py := session(t, true, 2, map[string]string{"python.files": mod})
+	// The function imports the shipped module when it runs, in the worker.
+	register(t, env, py, scalar("py_triple", "BIGINT"), "def f(x):\n    import shipped_helper\n    return shipped_helper.triple(x)")
+	if got := mustRows(t, env, "SELECT py_triple(id) FROM "+words); got != "+I[3] +I[6] +I[9]" {
+		t.Errorf("got %s", got)
+	}
+}
+
+func TestWorkerCrashFailsJob(t *testing.T) {
+	env, py := session(t, false, 1, nil)
+	register(t, env, py, scalar("die", "INT"), "import os\ndef f(x):\n    os._exit(7)")
+	_, err := rows(t, env, "SELECT die(id) FROM "+words)
+	if err == nil || !strings.Contains(err.Error(), "Python worker exited with code 7") {
+		t.Fatalf("want the exit code in the error, got %v", err)
+	}
+}
+
+func TestTypes(t *testing.T) {
+	env, py := session(t, true, 1, nil)
+	for _, c := range []struct{ name, result, src string }{
+		{"ts_plus", "TIMESTAMP(3)", "import datetime\nf = lambda t: t + datetime.timedelta(days=1)"},
+		{"day_of", "DATE", "f = lambda t: t.date()"},
+		{"dec", "DECIMAL(10, 2)", "import decimal\nf = lambda d: d * 2"},
+		{"arr", "ARRAY<BIGINT>", "f = lambda x: [x, x + 1]"},
+		{"row_of", "ROW<a BIGINT, b STRING>", "from spry.common.types import Row\nf = lambda x: Row(a=x, b=str(x))"},
+		{"tup", "ROW<a BIGINT, b STRING>", "f = lambda x: (x, 'n')"},
+		{"flag", "BOOLEAN", "f = lambda x: x % 2 == 0"},
+		{"dbl", "DOUBLE", "f = lambda x: x / 2"},
+		{"bts", "BYTES", "f = lambda s: s.encode()"},
+	} {
+		register(t, env, py, scalar(c.name, c.result), c.src)
+	}
+	q := "SELECT ts_plus(ts), day_of(ts), dec(d), arr(id), row_of(id), tup(id), flag(id), dbl(id), bts(s) FROM " +
+		"(VALUES (2, TIMESTAMP '2024-01-01 10:00:00.123', CAST(1.25 AS DECIMAL(10, 2)), 'x')) AS t(id, ts, d, s)"
+	got := mustRows(t, env, q)
+	want := "+I[2024-01-02 10:00:00.123, 2024-01-01, 2.50, [2, 3], (2, 2), (2, n), TRUE, 1.0, x'78']"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestJoinConditionWithUDF(t *testing.T) {
+	env, py := session(t, false, 2, nil)
+	register(t, env, py, scalar("close_to", "BOOLEAN"), "f = lambda a, b: abs(a - b) <= 1")
+	q := "SELECT l.k, l.v, r.w FROM (VALUES (1, 10), (2, 20)) AS l(k, v) JOIN (VALUES (1, 11), (1, 15), (2, 21)) AS r(k, w) " +
+		"ON l.k = r.k AND close_to(l.v, r.w)"
+	if got := mustRows(t, env, q); got != "+I[1, 10, 11] +I[2, 20, 21]" {
+		t.Errorf("got %s", got)
+	}
+}
+
+func TestMetricsReachTheJob(t *testing.T) {
+	env, py := session(t, true, 2, nil)
+	register(t, env, py, scalar("counted", "BIGINT"), `
+class Counted(object):
+    def open(self, ctx):
+        self.c = ctx.get_metric_group().counter("py_calls")
+    def eval(self, x):
+        self.c.inc()
+        return x
+f = Counted()`)
+	r, err := env.ExecuteSQL(context.Background(), "SELECT counted(id) FROM "+words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Rows(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.MetricTotal("py_calls"); n != 3 {
+		t.Errorf("py_calls = %d, want 3", n)
+	}
+}
+
+func TestPythonCallsEverywhere(t *testing.T) {
+	env, py := session(t, true, 1, nil)
+	register(t, env, py, scalar("py_inc", "BIGINT", "BIGINT"), "f = lambda x: x + 1")
+	for _, c := range []struct{ q, want string }{
+		{"SELECT SUM(py_inc(id)) FROM " + words, "+I[9]"},
+		{"SELECT py_inc(id) % 2 AS g, COUNT(*) FROM " + words + " GROUP BY py_inc(id) % 2", "+I[0, 2] +I[1, 1]"},
+		{"SELECT py_inc(SUM(id)) FROM " + words, "+I[7]"},
+		{"SELECT CASE WHEN id > 1 THEN py_inc(id) ELSE 0 END FROM " + words, "+I[0] +I[3] +I[4]"},
+		{"SELECT id FROM " + words + " ORDER BY py_inc(id) DESC LIMIT 1", "+I[3]"},
+		{"SELECT py_inc(1)", "+I[2]"},
+		{"SELECT COUNT(*) FROM " + words + " HAVING py_inc(COUNT(*)) > 3", "+I[3]"},
+	} {
+		got, err := rows(t, env, c.q)
+		if err != nil {
+			t.Errorf("%s: %v", c.q, err)
+			continue
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("%s: got %s, want %s", c.q, g, c.want)
+		}
+	}
+}
+
+// TestUnboundedStreamFlows reads results of a slow unbounded source: held
+// rows must be flushed when the input runs dry, not at the end of input.
+func TestUnboundedStreamFlows(t *testing.T) {
+	env, py := session(t, false, 1, nil)
+	register(t, env, py, scalar("py_inc", "BIGINT", "BIGINT"), "f = lambda x: x + 1")
+	ctx := context.Background()
+	if _, err := env.ExecuteSQL(ctx, "CREATE TABLE slow (x BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '1000000')"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := env.ExecuteSQL(ctx, "SELECT py_inc(x) FROM slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Cancel()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	n := 0
+	for n < 5 {
+		b, err := r.Next(tctx)
+		if err != nil {
+			t.Fatalf("after %d rows: %v", n, err)
+		}
+		if b != nil {
+			n += b.Len()
+		}
+	}
 }

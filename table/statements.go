@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spry-engine/spry/catalog"
+	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/plan"
 	"github.com/spry-engine/spry/sql"
@@ -344,7 +345,7 @@ func (e *Environment) showCreate(s *sql.Show) (*Result, error) {
 		if i == len(keys)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "  '%s' = %s%s\n", k, sql.QuoteString(t.Options[k]), sep)
+		fmt.Fprintf(&b, "  '%s' = %s%s\n", k, sql.QuoteString(connector.DisplayValue(k, t.Options[k])), sep)
 	}
 	b.WriteString(")\n")
 	return stringRows([]string{"result"}, [][]string{{b.String()}}, ResultRows), nil

@@ -9,8 +9,8 @@
 // splits, so one big file is read on every core (see split.go for how CSV
 // quotes are kept safe). The sink writes hidden in-progress files and renames them
 // to part-<uuid>-<subtask>-<n> when they roll or the job finishes, so
-// readers never see partial files. Partitioned tables are not supported
-// yet (the partition options are accepted and ignored).
+// readers never see partial files. PARTITIONED BY tables are stored in
+// Hive-style k=v directories (partition*.go).
 package filesystem
 
 import (
@@ -26,6 +26,7 @@ import (
 	"unicode"
 
 	"github.com/spry-engine/spry/connector"
+	"github.com/spry-engine/spry/format"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -56,7 +57,7 @@ var Factory = &connector.Factory{
 		{Key: OptMonitorInterval, Type: connector.TypeDuration,
 			Description: "The interval in which the source checks for new files. The interval must be greater than 0. Each file is uniquely identified by its path, and will be processed once, as soon as it's discovered. If not set, the source is bounded."},
 		{Key: OptPartitionDefault, Type: connector.TypeString, Default: "__DEFAULT_PARTITION__",
-			Description: "The default partition name in case the dynamic partition column value is null/empty string (partitioned tables are not supported yet)."},
+			Description: "The default partition name in case the dynamic partition column value is null/empty string"},
 		{Key: OptRollingFileSize, Type: connector.TypeMemory, Default: defaultRollingFileSize,
 			Description: "The maximum part file size before rolling."},
 		{Key: OptRolloverInterval, Type: connector.TypeDuration, Default: defaultRollover,
@@ -67,8 +68,6 @@ var Factory = &connector.Factory{
 			Description: "The maximum time duration a part file can stay inactive before rolling (accepted for compatibility)."},
 		{Key: "sink.parallelism", Type: connector.TypeInt,
 			Description: "Parallelism of writing files into external file system."},
-		{Key: "sink.partition-commit.*", Type: connector.TypeString, Pattern: true,
-			Description: "Partition commit options (accepted for compatibility; partitioned tables are not supported yet)."},
 		{Key: "auto-compaction", Type: connector.TypeBool, Default: "false",
 			Description: "Whether to enable automatic compaction in streaming sink (accepted for compatibility)."},
 	},
@@ -80,6 +79,10 @@ var Factory = &connector.Factory{
 		_, monitor := opts[OptMonitorInterval]
 		return !monitor
 	},
+	// A changelog format (debezium-json, canal-json) makes the table an
+	// updating source and sink, as in Flink.
+	SourceMode: func(opts map[string]string) types.ChangelogMode { return format.ChangelogMode(OptFormat, opts) },
+	SinkMode:   func(opts map[string]string) types.ChangelogMode { return format.SinkChangelogMode(OptFormat, opts) },
 }
 
 func init() { connector.Register(Factory) }

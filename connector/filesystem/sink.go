@@ -42,6 +42,10 @@ type sink struct {
 	// old lists, for INSERT OVERWRITE, the visible files the directory had
 	// that this job did not write; Finish deletes them.
 	old []string
+
+	// changelog is set when the format encodes row kinds (debezium-json,
+	// canal-json), so the sink writes updates and deletes as records.
+	changelog bool
 }
 
 var _ connector.Sink = (*sink)(nil)
@@ -70,6 +74,9 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 	if s.rollTime, err = connector.ParseDuration(roll); err != nil {
 		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
 	}
+	if len(t.PartitionKeys) > 0 {
+		return newPartitionedSink(t, s)
+	}
 	return s, nil
 }
 
@@ -77,6 +84,7 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 func (s *sink) Open(_ context.Context, task connector.Task) error {
 	s.subtask = task.Subtask
 	var err error
+	s.changelog = !format.SinkChangelogMode(OptFormat, s.table.Options).IsInsertOnly()
 	if s.enc, err = format.NewEncoder(OptFormat, s.table.Schema, s.table.Options); err != nil {
 		return fmt.Errorf("table %s: %w", s.table.Name, err)
 	}
@@ -115,8 +123,10 @@ func (s *sink) inProgress() string { return filepath.Join(s.dir, "."+s.partName(
 // Write encodes the rows into the current in-progress part file, rolling
 // to a new one by size or age.
 func (s *sink) Write(_ context.Context, b *types.Batch) error {
-	if err := checkInsertOnly(s.table.Name, b); err != nil {
-		return err
+	if !s.changelog {
+		if err := checkInsertOnly(s.table.Name, b); err != nil {
+			return err
+		}
 	}
 	for i := 0; i < b.Len(); i++ {
 		if s.f != nil && (s.written >= s.rollSize || time.Since(s.opened) >= s.rollTime) {

@@ -48,6 +48,9 @@ func newSource(t *connector.Table) (connector.Source, error) {
 		}
 		s.monitor = d
 	}
+	if len(t.PartitionKeys) > 0 {
+		return newPartitionedSource(t, s)
+	}
 	return s, nil
 }
 

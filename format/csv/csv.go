@@ -57,6 +57,8 @@ func init() {
 		Options:     Options,
 		NewDecoder:  NewDecoder,
 		NewEncoder:  NewEncoder,
+
+		NewRecordDecoder: NewRecordDecoder,
 		Split: func(opts map[string]string) bufio.SplitFunc {
 			c, err := parseConfig(opts)
 			if err != nil {

@@ -35,9 +35,13 @@ type Decoder struct {
 	builders []array.Builder
 	rows     int
 	skipped  int64
+	sizes    *format.Reserver // the last batch's sizes, reserved again after Flush
 }
 
-var _ format.Decoder = (*Decoder)(nil)
+var (
+	_ format.Decoder       = (*Decoder)(nil)
+	_ format.RecordDecoder = (*Decoder)(nil)
+)
 
 // NewDecoder builds a decoder for schema with the json options opts
 // (without the 'json.' prefix).
@@ -46,10 +50,26 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoder{schema: schema, cfg: cfg, builders: make([]array.Builder, len(schema.Fields))}
+	bs := make([]array.Builder, len(schema.Fields))
 	for i, f := range schema.Fields {
-		d.builders[i] = types.NewBuilder(f.Type)
+		bs[i] = types.NewBuilder(f.Type)
 	}
+	return newDecoder(schema, cfg, bs)
+}
+
+// NewRecordDecoder builds a decoder of single JSON records appending into
+// builders (one per field of schema), for message connectors.
+func NewRecordDecoder(schema *types.Schema, opts map[string]string, builders []array.Builder) (format.RecordDecoder, error) {
+	cfg, err := parseConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return newDecoder(schema, cfg, builders)
+}
+
+func newDecoder(schema *types.Schema, cfg config, builders []array.Builder) (*Decoder, error) {
+	d := &Decoder{schema: schema, cfg: cfg, builders: builders}
+	var err error
 	d.top, err = d.newRow(schema.Fields, nil, d.builders)
 	if err != nil {
 		return nil, err
@@ -79,6 +99,40 @@ func (d *Decoder) Decode(record []byte) error {
 	return nil
 }
 
+// Parse parses one record for Append (format.RecordDecoder): 0 rows for a
+// blank record or one skipped under ignore-parse-errors, else 1.
+func (d *Decoder) Parse(record []byte) (int, error) {
+	if len(format.TrimSpace(record)) == 0 {
+		return 0, nil
+	}
+	d.arena.Reset()
+	v, err := d.p.ParseBytes(record)
+	if err == nil {
+		err = d.top.parse(v)
+	}
+	if err != nil {
+		if d.cfg.ignoreErrors {
+			d.skipped++
+			return 0, nil
+		}
+		return 0, &format.DecodeError{Format: "JSON", Record: append([]byte(nil), record...), Err: err}
+	}
+	return 1, nil
+}
+
+// Append appends the row of the last parsed record.
+func (d *Decoder) Append(int) types.RowKind {
+	d.top.commit()
+	return types.Insert
+}
+
+// AppendNull appends a row of NULLs.
+func (d *Decoder) AppendNull() {
+	for _, f := range d.top.fields {
+		f.null()
+	}
+}
+
 // Len returns the rows decoded since the last Flush.
 func (d *Decoder) Len() int { return d.rows }
 
@@ -87,10 +141,15 @@ func (d *Decoder) Skipped() int64 { return d.skipped }
 
 // Flush returns the decoded rows and starts a new batch.
 func (d *Decoder) Flush() *types.Batch {
+	if d.sizes == nil {
+		d.sizes = format.NewReserver(d.builders)
+	}
+	d.sizes.Measure()
 	cols := make([]arrow.Array, len(d.builders))
 	for i, b := range d.builders {
 		cols[i] = b.NewArray()
 	}
+	d.sizes.Reserve()
 	n := d.rows
 	d.rows = 0
 	return types.NewBatch(d.schema, cols, nil, n)
@@ -179,19 +238,42 @@ func (d *Decoder) newRow(fs []types.Field, sb *array.StructBuilder, bs []array.B
 }
 
 func (r *rowDecoder) parse(v *fastjson.Value) error {
+	clear(r.slots)
+	if err := r.fill(v); err != nil {
+		return err
+	}
+	return r.convert()
+}
+
+// fill points each column's slot at its field of object v, leaving the
+// slots of absent fields as they are.
+func (r *rowDecoder) fill(v *fastjson.Value) error {
 	o, err := v.Object()
 	if err != nil {
 		return fmt.Errorf("expected a JSON object, found %s", v.Type())
 	}
-	clear(r.slots)
 	// One pass over the object: a key maps to its column by hash lookup, so
 	// wide schemas cost no more per field than narrow ones. A repeated key
 	// keeps its last value, as Jackson's tree does.
+	// Records usually list their fields in the schema's order, so the
+	// column after the last one matched is tried before the hash lookup.
+	next := 0
 	o.Visit(func(k []byte, fv *fastjson.Value) {
+		if next < len(r.names) && string(k) == r.names[next] {
+			r.slots[next] = fv
+			next++
+			return
+		}
 		if i, ok := r.index[string(k)]; ok {
 			r.slots[i] = fv
+			next = i + 1
 		}
 	})
+	return nil
+}
+
+// convert checks and converts the filled slots into the field decoders.
+func (r *rowDecoder) convert() error {
 	for i, fv := range r.slots {
 		if fv == nil {
 			if r.failMiss {

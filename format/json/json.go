@@ -54,6 +54,21 @@ var Options = []connector.Option{
 		Description: "Accepted for compatibility with Flink; Spry always uses its streaming parser."},
 }
 
+// SharedOptions returns the json options that the JSON changelog formats
+// (debezium-json, canal-json) accept too, with the same meaning:
+// timestamp-format.standard, map-null-key.mode, map-null-key.literal,
+// encode.decimal-as-plain-number and encode.ignore-null-fields.
+func SharedOptions() []connector.Option {
+	var out []connector.Option
+	for _, o := range Options {
+		switch o.Key {
+		case OptTimestampFormat, OptMapNullKeyMode, OptMapNullKeyLiteral, OptEncodeDecimalPlain, OptEncodeIgnoreNulls:
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 func init() {
 	format.Register(&format.Format{
 		Name:        "json",
@@ -61,6 +76,8 @@ func init() {
 		Options:     Options,
 		NewDecoder:  NewDecoder,
 		NewEncoder:  NewEncoder,
+
+		NewRecordDecoder: NewRecordDecoder,
 	})
 }
 

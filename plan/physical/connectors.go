@@ -144,6 +144,9 @@ func (t *translator) sink(s *plan.Sink) (*Node, error) {
 	if f.SinkMode != nil {
 		accept = f.SinkMode(opts)
 	}
+	if f.SinkModeForTable != nil {
+		accept = f.SinkModeForTable(tbl)
+	}
 	if s.Overwrite && !t.opts.Batch {
 		// Flink's FileSystemTableSink: overwrite replaces data at the end
 		// of a bounded job, which a stream never reaches.

@@ -7,12 +7,18 @@ register and run them. Engine-backed tests skip when the binary was built
 without Python UDF support.
 """
 import functools
+import sys
 
+import cloudpickle
 import pytest
 
 from spry.table import DataTypes
 from spry.table.expressions import col
 from spry.table.udf import (AggregateFunction, ScalarFunction, TableFunction, udaf, udf, udtf)
+
+
+# The workers cannot import this test module: ship its classes by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
 class SubtractOne(ScalarFunction):
@@ -114,3 +120,70 @@ def test_table_api_with_udfs(batch_env):
     t_env.register_function("py_sub", udf(SubtractOne(), result_type=DataTypes.BIGINT()))
     with t_env.sql_query("SELECT py_sub(CAST(1 AS BIGINT))").execute().collect() as it:
         assert [r[0] for r in it] == [0]
+
+
+def test_map_flat_map_and_outer_lateral(batch_env):
+    from spry.common import Row
+    t_env = _udf_env(batch_env)
+    t = t_env.from_elements([(1, "hi there"), (2, ""), (3, "yo")], ["a", "s"])
+
+    @udtf(result_types=[DataTypes.STRING()])
+    def words(s):
+        for w in s.split(" "):
+            if w:
+                yield w,
+
+    with t.flat_map(words(col("s")).alias("w")).execute().collect() as it:
+        assert sorted(r.w for r in it) == ["hi", "there", "yo"]
+    with t.left_outer_join_lateral(words(col("s")).alias("w")).select("a, w").execute().collect() as it:
+        assert sorted(tuple(r) for r in it) == [(1, "hi"), (1, "there"), (2, None), (3, "yo")]
+
+    @udf(result_type=DataTypes.ROW([DataTypes.FIELD("x", DataTypes.BIGINT()),
+                                    DataTypes.FIELD("y", DataTypes.STRING())]))
+    def pair(a, s):
+        return Row(a * 10, s.upper())
+
+    m = t.map(pair(col("a"), col("s")))
+    assert m.get_schema().get_field_names() == ["x", "y"]
+    with m.execute().collect() as it:
+        assert sorted(tuple(r) for r in it) == [(10, "HI THERE"), (20, ""), (30, "YO")]
+
+
+def test_pandas_udf_in_table_api(batch_env):
+    t_env = _udf_env(batch_env)
+    t = t_env.from_elements([(1,), (2,)], ["a"])
+    inc = udf(lambda x: x + 1, result_type=DataTypes.BIGINT(), func_type="pandas", name="pd_inc")
+    with t.select(inc(col("a")).alias("p")).execute().collect() as it:
+        assert sorted(r.p for r in it) == [2, 3]
+
+
+def test_udaf_in_group_by_and_aggregate(batch_env):
+    from spry.errors import SpryError
+    t_env = _udf_env(batch_env)
+    t = t_env.from_elements([(1, "x"), (2, "x"), (5, "y")], ["a", "k"])
+    my_sum = udaf(MySum(), name="my_sum")
+    try:
+        t_env.create_temporary_system_function("my_sum", my_sum)
+    except SpryError as e:
+        if "not supported yet" in str(e):
+            pytest.skip("the engine does not run Python aggregate functions yet")
+        raise
+    with t.group_by(col("k")).select(col("k"), my_sum(col("a")).alias("s")).execute().collect() as it:
+        assert sorted(tuple(r) for r in it) == [("x", 3), ("y", 5)]
+    with t.group_by(col("k")).aggregate(my_sum(col("a")).alias("s")).select(col("k"), col("s")) \
+            .execute().collect() as it:
+        assert sorted(tuple(r) for r in it) == [("x", 3), ("y", 5)]
+
+
+def test_udf_imports_module_from_add_python_file(batch_env, tmp_path):
+    t_env = _udf_env(batch_env)
+    (tmp_path / "papi_helper_mod.py").write_text("def shout(s):\n    return s.upper() + '!'\n")
+    t_env.add_python_file(str(tmp_path / "papi_helper_mod.py"))
+
+    @udf(result_type=DataTypes.STRING())
+    def loud(s):
+        import papi_helper_mod
+        return papi_helper_mod.shout(s)
+
+    with t_env.from_elements([("hi",)], ["s"]).select(loud(col("s")).alias("x")).execute().collect() as it:
+        assert [r.x for r in it] == ["HI!"]

@@ -79,3 +79,26 @@ def test_pvuv_tumble_over_1_hours(runner, tmp_path):
     got = sorted(read_output(str(out)))
     assert len(expected) >= 2
     assert [g.replace(".000", "") for g in got] == expected
+
+
+def test_word_count_with_udfs(runner, spry_binary):
+    import pytest as _pytest
+    try:
+        p = runner("word_count_udf.py", [])
+    except AssertionError as e:
+        if "without Python UDF support" in str(e):
+            _pytest.skip("engine built without Python UDF support")
+        raise
+    assert p.stdout == (
+        "+--------+-----+\n"
+        "|   word | cnt |\n"
+        "+--------+-----+\n"
+        "|   cool |   2 |\n"
+        "|  flink |   2 |\n"
+        "| apache |   1 |\n"
+        "|     is |   1 |\n"
+        "|   runs |   1 |\n"
+        "|   spry |   1 |\n"
+        "|    sql |   1 |\n"
+        "+--------+-----+\n"
+        "7 rows in set\n")

@@ -24,7 +24,9 @@ def test_word_count_new_api(words):
 
 def test_word_count_19_strings(words):
     py = words.scan("words").group_by("word").select("word, count(1)")
-    sql = words.explain_sql("SELECT word, COUNT(1) FROM words GROUP BY word")
+    # The Table API names unnamed aggregates EXPR$0, EXPR$1, ... (SQL by position).
+    assert py.get_schema().get_field_names() == ["word", "EXPR$0"]
+    sql = words.explain_sql("SELECT word, COUNT(1) AS EXPR$0 FROM words GROUP BY word")
     assert py.explain() == sql
 
 
@@ -59,3 +61,12 @@ FROM user_behavior
 GROUP BY TUMBLE(rowtime, INTERVAL '1' HOUR)""")
     assert py.explain() == sql
     assert "GroupWindowAggregate" in sql
+
+
+def test_order_limit_then_project(stream_env):
+    stream_env.get_config().set("execution.runtime-mode", "batch")
+    stream_env.execute_sql("CREATE TABLE nums (a INT, b STRING) WITH ('connector' = 'datagen', "
+                           "'number-of-rows' = '10')")
+    py = stream_env.from_path("nums").order_by(col("a").desc).limit(3).select(col("b"))
+    sql = stream_env.explain_sql("SELECT b FROM nums ORDER BY a DESC LIMIT 3")
+    assert py.explain() == sql

@@ -223,6 +223,10 @@ def test_catalog_listings_and_config(batch_env):
 
 
 def test_python_dependency_keys(batch_env, tmp_path):
+    import os
+    import sys
+    if not os.environ.get("SPRY_PYTHON"):
+        assert batch_env.get_config().get('python.executable') == sys.executable
     batch_env.add_python_file(str(tmp_path / 'a.py'))
     batch_env.add_python_file(str(tmp_path / 'b'))
     assert batch_env.get_config().get('python.files') == '%s,%s' % (tmp_path / 'a.py', tmp_path / 'b')
@@ -310,3 +314,55 @@ def test_sql_query_and_register_table(batch_env, abc):
 
 def test_call_builtin(abc):
     assert rows(abc.select(call('upper', col('c')).alias('u')).distinct()) == [('HELLO',), ('X',)]
+
+
+def test_rich_types_round_trip(batch_env, spry_binary, capsys):
+    import datetime
+    import decimal
+    import subprocess
+    t = batch_env.from_elements(
+        [(1, decimal.Decimal('1.50'), datetime.date(2020, 1, 2), datetime.datetime(2020, 1, 2, 3, 4, 5, 123000),
+          [1, 2], {'k': 1}, Row(x=1, y='a'), b'ab', True)],
+        DataTypes.ROW([DataTypes.FIELD('i', DataTypes.INT()), DataTypes.FIELD('d', DataTypes.DECIMAL(10, 2)),
+                       DataTypes.FIELD('dt', DataTypes.DATE()), DataTypes.FIELD('ts', DataTypes.TIMESTAMP(3)),
+                       DataTypes.FIELD('arr', DataTypes.ARRAY(DataTypes.INT())),
+                       DataTypes.FIELD('m', DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())),
+                       DataTypes.FIELD('r', DataTypes.ROW([DataTypes.FIELD('x', DataTypes.INT()),
+                                                           DataTypes.FIELD('y', DataTypes.STRING())])),
+                       DataTypes.FIELD('bin', DataTypes.BYTES()), DataTypes.FIELD('bo', DataTypes.BOOLEAN())]))
+    with t.execute().collect() as it:
+        (r,) = list(it)
+    assert r.d == decimal.Decimal('1.50') and r.ts == datetime.datetime(2020, 1, 2, 3, 4, 5, 123000)
+    assert r.arr == [1, 2] and r.m == {'k': 1} and r.r == Row(x=1, y='a') and r.r.y == 'a' and r.bin == b'ab'
+    t.execute().print()
+    ours = capsys.readouterr().out
+    q = ("SELECT 1 AS i, CAST(1.5 AS DECIMAL(10, 2)) AS d, DATE '2020-01-02' AS dt, "
+         "TIMESTAMP '2020-01-02 03:04:05.123' AS ts, ARRAY[1, 2] AS arr, MAP['k', 1] AS m, "
+         "CAST(ROW(1, 'a') AS ROW<x INT, y STRING>) AS r, x'6162' AS bin, TRUE AS bo")
+    cli = subprocess.run([spry_binary, "sql", "--mode", "batch", "-e", q], capture_output=True, text=True)
+    assert ours == cli.stdout, cli.stderr
+
+
+def test_legacy_sinks_sql_update_and_execute(batch_env, tmp_path):
+    from spry.table import CsvTableSink
+    batch_env.register_table_sink("out1", ["a", "b"], [DataTypes.BIGINT(), DataTypes.STRING()],
+                                  CsvTableSink(["a", "b"], [DataTypes.BIGINT(), DataTypes.STRING()],
+                                               str(tmp_path / "o1")))
+    batch_env.register_table_sink("out2", CsvTableSink(["a"], [DataTypes.BIGINT()], str(tmp_path / "o2")))
+    t = batch_env.from_elements([(1, "x"), (2, "y")], ["a", "b"])
+    batch_env.register_table("src", t)
+    t.insert_into("out1")
+    batch_env.sql_update("INSERT INTO out2 SELECT a * 10 FROM src")
+    assert "out2" in batch_env.explain()
+    res = batch_env.execute("legacy")
+    assert len(str(res.get_job_id())) == 32
+    assert rows(batch_env.from_path("out1")) == [(1, "x"), (2, "y")]
+    assert rows(batch_env.from_path("out2")) == [(10,), (20,)]
+    with pytest.raises(RuntimeError):
+        batch_env.execute("nothing pending")
+
+
+def test_aggregate_then_select(abc):
+    assert rows(abc.group_by(col('b')).aggregate(col('a').sum.alias('s')).select(col('b'), col('s'))) == \
+        [('hi', 3), ('yo', 3)]
+    assert rows(abc.aggregate(col('a').max.alias('m')).select(col('m'))) == [(3,)]

@@ -112,6 +112,10 @@ func (f *Function) TableImpl() *expr.TableFunction {
 	return tf
 }
 
+// Store records impl (a catalog implementation built elsewhere, such as
+// a Python aggregate's) as belonging to f, for Of.
+func Store(impl any, f *Function) { impls.Store(impl, f) }
+
 func (f *Function) refuse(*expr.Context, []arrow.Array, int) (arrow.Array, error) {
 	return nil, &NotPlannedError{f.Name}
 }

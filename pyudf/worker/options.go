@@ -27,8 +27,17 @@ type Options struct {
 	// PythonPath is put first on the worker's PYTHONPATH: the spry
 	// package's directory, python.files and python.archives entries.
 	PythonPath []string
-	// WorkDir is the worker's working directory ("" = the engine's).
+	// WorkDir is the worker's working directory ("" = the engine's, or
+	// the directory archives are extracted to).
 	WorkDir string
+	// Archives are python.archives entries ("path" or "path#dir"),
+	// extracted once per job configuration into the workers' working
+	// directory (under dir, else the archive's file name) and put on their
+	// PYTHONPATH, as Flink does.
+	Archives []string
+	// Requirements is python.requirements ("file" or "file#wheel-cache"):
+	// installed once with pip into a directory on the PYTHONPATH.
+	Requirements string
 	// BundleSize is the most rows sent to a worker before its results are
 	// awaited (python.fn-execution.bundle.size, Flink's default 100000).
 	BundleSize int
@@ -65,24 +74,26 @@ func FromConfig(opts map[string]string) Options {
 	if o.ArrowBatchSize > o.BundleSize {
 		o.ArrowBatchSize = o.BundleSize
 	}
-	for _, key := range []string{KeyFiles, KeyArchives} {
-		for _, f := range strings.Split(opts[key], ",") {
-			if f = strings.TrimSpace(f); f == "" {
-				continue
-			}
-			// An archive may name its extraction directory (path#dir);
-			// workers read it from where it lies.
-			if i := strings.IndexByte(f, '#'); i >= 0 {
-				f = f[:i]
-			}
-			// A file on the path is importable from its directory; a
-			// directory or zip/egg is importable itself.
-			if st, err := os.Stat(f); err == nil && !st.IsDir() && strings.HasSuffix(f, ".py") {
-				f = filepath.Dir(f)
-			}
-			o.PythonPath = append(o.PythonPath, f)
+	for _, f := range strings.Split(opts[KeyFiles], ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		// A file on the path is importable from its directory; a
+		// directory or zip/egg is importable itself.
+		if st, err := os.Stat(f); err == nil && !st.IsDir() && strings.HasSuffix(f, ".py") {
+			f = filepath.Dir(f)
+		}
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		o.PythonPath = append(o.PythonPath, f)
+	}
+	for _, a := range strings.Split(opts[KeyArchives], ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			o.Archives = append(o.Archives, a)
 		}
 	}
+	o.Requirements = strings.TrimSpace(opts[KeyRequirements])
 	return o
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -18,29 +19,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
-
-// ExitError reports a worker process that died: its exit code and the
-// end of what it wrote to stderr.
-type ExitError struct {
-	Code   int
-	Stderr string
-}
-
-func (e *ExitError) Error() string {
-	return fmt.Sprintf("Python worker exited with code %d: %s", e.Code, e.Stderr)
-}
-
-// UDFError reports an exception raised by a Python function.
-type UDFError struct {
-	Operator  string
-	Function  string
-	Message   string
-	Traceback string
-}
-
-func (e *UDFError) Error() string {
-	return fmt.Sprintf("Python function '%s' failed in operator %s: %s\n%s", e.Function, e.Operator, e.Message, strings.TrimRight(e.Traceback, "\n"))
-}
 
 // Setup says what a worker runs and for whom.
 type Setup struct {
@@ -68,6 +46,8 @@ type Process struct {
 	out      bytes.Buffer
 	done     chan struct{}
 	results  chan result
+	readDone chan struct{}
+	readErr  error // the first error readLoop delivered; read after readDone
 	waitOnce sync.Once
 	waitErr  error
 }
@@ -76,7 +56,25 @@ type Process struct {
 // ending kills the worker, so a cancelled job never waits on it.
 func Start(ctx context.Context, s Setup) (*Process, error) {
 	o := s.Options
-	cmd := exec.Command(o.Executable, "-u", "-m", "spry.worker")
+	extra, dir, err := o.prepare()
+	if err != nil {
+		return nil, err
+	}
+	o.PythonPath = append(append([]string(nil), o.PythonPath...), extra...)
+	if o.WorkDir == "" {
+		o.WorkDir = dir
+	}
+	exe := o.Executable
+	// An interpreter inside an extracted archive (venv.zip/venv/bin/python)
+	// is named relative to the workers' directory, as in Flink.
+	if dir != "" && !filepath.IsAbs(exe) && strings.ContainsRune(exe, os.PathSeparator) {
+		if _, err := os.Stat(filepath.Join(dir, exe)); err == nil {
+			exe = filepath.Join(dir, exe)
+		} else if abs, err := filepath.Abs(exe); err == nil {
+			exe = abs // exec resolves relative paths against cmd.Dir
+		}
+	}
+	cmd := exec.Command(exe, "-u", "-m", "spry.worker")
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+strings.Join(o.pythonPath(), string(os.PathListSeparator)))
 	if o.WorkDir != "" {
 		cmd.Dir = o.WorkDir
@@ -131,14 +129,11 @@ func (p *Process) open(s Setup) error {
 	if err := p.w.Flush(); err != nil {
 		return p.fail(err)
 	}
-	r, err := p.readReply()
-	if err != nil {
-		return err
-	}
-	if r.Type != "opened" {
-		return fmt.Errorf("Python worker answered %q to open", r.Type)
-	}
+	// The answer to open is read by readLoop: the caller may send batches
+	// at once (they wait in the pipe), so starting workers overlaps with
+	// the rest of the job's start; a failed open fails the first request.
 	p.results = make(chan result, 64)
+	p.readDone = make(chan struct{})
 	go p.readLoop()
 	return nil
 }
@@ -208,33 +203,42 @@ type result struct {
 // readLoop reads the worker's frames so that the worker never blocks on a
 // full pipe while the engine is still writing; answers queue in order.
 func (p *Process) readLoop() {
+	defer close(p.readDone)
 	defer close(p.results)
 	var metrics []*reply
+	deliver := func(r result) {
+		if r.err != nil && p.readErr == nil {
+			p.readErr = r.err
+		}
+		p.results <- r
+	}
 	for {
-		tag, b, err := p.next()
+		tag, b, err := readFrame(p.r, p.buf)
+		p.buf = b[:0]
 		if err != nil {
-			p.results <- result{err: err}
+			deliver(result{err: p.exitError(err)})
 			return
 		}
 		switch tag {
 		case TagResult:
 			cols, err := decodeColumns(b)
-			p.results <- result{cols: cols, metrics: metrics, err: err}
+			deliver(result{cols: cols, metrics: metrics, err: err})
 			metrics = nil
 		case TagJSON:
 			r, err := p.decodeReply(b)
 			switch {
 			case err != nil:
-				p.results <- result{err: err, metrics: metrics}
+				deliver(result{err: err, metrics: metrics})
 				return
+			case r.Type == "opened":
 			case r.Type == "metrics":
 				metrics = append(metrics, r)
 			case r.Type == "closed":
-				p.results <- result{closed: true, metrics: metrics}
+				deliver(result{closed: true, metrics: metrics})
 				return
 			}
 		default:
-			p.results <- result{err: fmt.Errorf("Python worker sent an unexpected frame %q", tag)}
+			deliver(result{err: fmt.Errorf("Python worker sent an unexpected frame %q", tag)})
 			return
 		}
 	}
@@ -319,26 +323,6 @@ func (p *Process) wait() error {
 	return p.waitErr
 }
 
-func (p *Process) next() (byte, []byte, error) {
-	tag, b, err := readFrame(p.r, p.buf)
-	p.buf = b[:0]
-	if err != nil {
-		return 0, nil, p.fail(err)
-	}
-	return tag, b, nil
-}
-
-func (p *Process) readReply() (*reply, error) {
-	tag, b, err := p.next()
-	if err != nil {
-		return nil, err
-	}
-	if tag != TagJSON {
-		return nil, fmt.Errorf("Python worker sent an unexpected frame %q", tag)
-	}
-	return p.decodeReply(b)
-}
-
 func (p *Process) decodeReply(b []byte) (*reply, error) {
 	var r reply
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -350,40 +334,36 @@ func (p *Process) decodeReply(b []byte) (*reply, error) {
 	return &r, nil
 }
 
-// fail turns an I/O error with the worker into the worker's exit status
-// when it died (the usual cause), else returns err.
+// fail turns an I/O error with the worker into the reason: the worker's
+// own error report when the reader got one (a failed open), else its exit
+// status (it died, the usual cause). The worker is stopped first: a
+// broken conversation cannot go on.
 func (p *Process) fail(err error) error {
+	xerr := p.exitError(err)
+	if p.readDone != nil {
+		<-p.readDone
+		var ue *UDFError
+		if errors.As(p.readErr, &ue) {
+			return p.readErr
+		}
+	}
+	return xerr
+}
+
+// exitError stops the worker and describes how it ended.
+func (p *Process) exitError(err error) error {
 	_ = p.in.Close()
+	_ = p.cmd.Process.Kill() // no effect when it has exited by itself
 	werr := p.wait()
 	var ee *exec.ExitError
 	if errors.As(werr, &ee) {
+		if ee.ExitCode() < 0 {
+			return fmt.Errorf("Python worker stopped: %w: %s", err, p.stderr.String())
+		}
 		return &ExitError{Code: ee.ExitCode(), Stderr: p.stderr.String()}
 	}
 	if werr == nil {
 		return &ExitError{Code: 0, Stderr: p.stderr.String()}
 	}
 	return fmt.Errorf("Python worker: %w (%v)", err, werr)
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.TrimSpace(string(t.b))
 }

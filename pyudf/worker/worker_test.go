@@ -122,3 +122,43 @@ f = F()`
 		t.Fatalf("got %s, metrics %v", cols[0], m)
 	}
 }
+
+func TestOpenFailureSurfaces(t *testing.T) {
+	res := arrow.NewSchema([]arrow.Field{{Name: "r", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
+	src := "class F(object):\n    def open(self, ctx):\n        raise RuntimeError('cannot open')\n    def eval(self, x):\n        return x\nf = F()"
+	p := start(t, "scalar", []string{src}, []CallSpec{{Fn: 0, Args: []Arg{{Col: ip(0)}}}}, []int{0}, res)
+	_, err := p.Eval(argSchema, []arrow.Array{int64s(1)}, 1, nil)
+	var ue *UDFError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "cannot open") || !strings.Contains(err.Error(), "Traceback") {
+		t.Fatalf("want the open() failure with its traceback, got %v", err)
+	}
+}
+
+func TestManyInFlight(t *testing.T) {
+	res := arrow.NewSchema([]arrow.Field{{Name: "r", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
+	p := start(t, "scalar", []string{"f = lambda x: x * 2"}, []CallSpec{{Fn: 0, Args: []Arg{{Col: ip(0)}}}}, []int{0}, res)
+	// Far more data in flight than the pipes hold: the reader keeps the
+	// worker's output flowing while the engine writes.
+	big := make([]int64, 50000)
+	for i := range big {
+		big[i] = int64(i)
+	}
+	col := int64s(big...)
+	for i := 0; i < 20; i++ {
+		if err := p.Send(argSchema, []arrow.Array{col}, len(big)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 20; i++ {
+		out, err := p.Receive(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[0].Len() != len(big) {
+			t.Fatalf("got %d rows", out[0].Len())
+		}
+	}
+	if err := p.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+}

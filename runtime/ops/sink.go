@@ -51,6 +51,16 @@ func (s *Sink) ProcessBatch(_ int, b *types.Batch, _ Collector) error {
 	return s.sink.Write(s.ctx, b)
 }
 
+// ProcessWatermark hands the watermark to a sink that acts on event time
+// (connector.WatermarkSink: a partitioned filesystem sink commits
+// partitions when it passes their time).
+func (s *Sink) ProcessWatermark(ts int64, _ Collector) error {
+	if w, ok := s.sink.(connector.WatermarkSink); ok {
+		return w.WriteWatermark(s.ctx, ts)
+	}
+	return nil
+}
+
 // EndInput finishes the sink.
 func (s *Sink) EndInput(int, Collector) error { return s.sink.Finish(s.ctx) }
 

@@ -62,6 +62,9 @@ type WatermarkAssigner struct {
 	// is set once the subtask was marked idle and cleared by the next row.
 	lastRow int64
 	idle    bool
+	// monotone: the watermark is computed at the batch's largest rowtime
+	// only (watermark_fast.go).
+	monotone bool
 }
 
 var (
@@ -85,6 +88,7 @@ func NewWatermarkAssigner(c *WatermarkAssignerConfig) (*WatermarkAssigner, error
 			return nil, &SpecError{KindWatermarkAssigner, fmt.Sprintf("watermark expression must be TIMESTAMP or TIMESTAMP_LTZ, found %s", c.Expr.Type())}
 		}
 		w.wmExpr = CloneExpr(c.Expr)
+		w.monotone = monotoneWatermark(w.wmExpr, c.RowtimeIndex)
 	}
 	return w, nil
 }
@@ -121,7 +125,17 @@ func (w *WatermarkAssigner) ProcessBatch(_ int, b *types.Batch, out Collector) e
 	}
 	w.lastRow = w.now()
 	w.idle = false
-	if w.wmExpr != nil {
+	if w.wmExpr != nil && w.monotone {
+		if rt, ok := maxTimestamp(b.Cols[w.cfg.RowtimeIndex]); ok {
+			m, ok, err := w.batchWatermark(b, rt)
+			if err != nil {
+				return err
+			}
+			if ok && m > w.current {
+				w.current = m
+			}
+		}
+	} else if w.wmExpr != nil {
 		a, err := w.wmExpr.Eval(w.eval, b)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ __all__ = ["StreamExecutionEnvironment", "TimeCharacteristic", "CheckpointingMod
 
 class TimeCharacteristic(object):
     """(PyFlink <= 1.11) The time characteristic; Spry uses each table's time attributes."""
+
     ProcessingTime = 0
     IngestionTime = 1
     EventTime = 2
@@ -17,12 +18,14 @@ class TimeCharacteristic(object):
 
 class CheckpointingMode(object):
     """Checkpointing modes."""
+
     EXACTLY_ONCE = 0
     AT_LEAST_ONCE = 1
 
 
 class RuntimeExecutionMode(object):
     """Runtime modes."""
+
     STREAMING = "streaming"
     BATCH = "batch"
     AUTOMATIC = "automatic"

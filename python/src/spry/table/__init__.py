@@ -11,8 +11,6 @@ Example::
 """
 
 from spry.common.types import Row, RowKind
-from spry.table.descriptors import (FileSystem, OldCsv, Csv, Json, Kafka, Rowtime,  # noqa: F401
-                                    ConnectTableDescriptor)
 from spry.table.environment_settings import EnvironmentSettings
 from spry.table.explain_detail import ExplainDetail
 from spry.table.expression import Expression, TimeIntervalUnit, TimePointUnit, JsonType

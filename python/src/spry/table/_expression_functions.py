@@ -8,6 +8,11 @@ __all__ = ["FunctionsMixin", "TimeIntervalUnit", "TimePointUnit", "JsonType", "J
            "JsonValueOnEmptyOrError", "JsonQueryWrapper", "JsonQueryOnEmptyOrError"]
 
 
+def quote(name):
+    """Quotes an identifier with backticks, as Flink SQL does."""
+    return "`%s`" % str(name).replace("`", "``")
+
+
 class FunctionsMixin(object):
     """Scalar functions as Expression methods and properties, named as PyFlink's."""
 
@@ -217,6 +222,7 @@ for _u in ("YEAR", "YEAR_TO_MONTH", "QUARTER", "MONTH", "WEEK", "DAY", "DAY_TO_H
 
 class JsonType(object):
     """JSON types of ``is_json``."""
+
     VALUE = _UnitEnum("VALUE")
     OBJECT = _UnitEnum("OBJECT")
     ARRAY = _UnitEnum("ARRAY")
@@ -225,6 +231,7 @@ class JsonType(object):
 
 class JsonExistsOnError(object):
     """ON ERROR behaviour of ``json_exists``."""
+
     TRUE = _UnitEnum("TRUE")
     FALSE = _UnitEnum("FALSE")
     UNKNOWN = _UnitEnum("UNKNOWN")
@@ -233,6 +240,7 @@ class JsonExistsOnError(object):
 
 class JsonValueOnEmptyOrError(object):
     """ON EMPTY / ON ERROR behaviour of ``json_value``."""
+
     NULL = _UnitEnum("NULL")
     ERROR = _UnitEnum("ERROR")
     DEFAULT = _UnitEnum("DEFAULT")
@@ -240,6 +248,7 @@ class JsonValueOnEmptyOrError(object):
 
 class JsonQueryWrapper(object):
     """Wrapper behaviour of ``json_query``."""
+
     WITHOUT_ARRAY = _UnitEnum("WITHOUT_ARRAY")
     CONDITIONAL_ARRAY = _UnitEnum("CONDITIONAL_ARRAY")
     UNCONDITIONAL_ARRAY = _UnitEnum("UNCONDITIONAL_ARRAY")
@@ -247,6 +256,7 @@ class JsonQueryWrapper(object):
 
 class JsonQueryOnEmptyOrError(object):
     """ON EMPTY / ON ERROR behaviour of ``json_query``."""
+
     NULL = _UnitEnum("NULL")
     EMPTY_ARRAY = _UnitEnum("EMPTY_ARRAY")
     EMPTY_OBJECT = _UnitEnum("EMPTY_OBJECT")

@@ -97,6 +97,11 @@ def format_value(v, dtype, null_text=NULL_TEXT):
         return "%s%d %02d:%02d:%02d.%03d" % (sign, ms // 86400000, ms // 3600000 % 24, ms // 60000 % 60,
                                              ms // 1000 % 60, ms % 1000)
     children = dtype._children if dtype is not None else ()
+    if name == "ROW" or (dtype is not None and dtype._fields is not None):
+        fields = dtype._fields or []
+        vals = list(v.values()) if isinstance(v, dict) else list(v)
+        return "(%s)" % ", ".join(format_value(x, fields[i].data_type if i < len(fields) else None, "NULL")
+                                  for i, x in enumerate(vals))
     if isinstance(v, dict) or (name == "MAP" and isinstance(v, list)):
         items = v.items() if isinstance(v, dict) else v
         kt = children[0] if children else None

@@ -60,8 +60,13 @@ class Query(object):
                 and self.offset is None and self.fetch is None and not self.distinct)
 
     def can_select(self):
-        """Whether a SELECT list can be set on this query without wrapping it."""
-        return self.can_filter()
+        """Whether a SELECT list can be set on this query without wrapping it.
+
+        A projection commutes with WHERE, ORDER BY and OFFSET/FETCH, so
+        ``order_by(a).limit(2).select(b)`` stays one SELECT block (a wrapped
+        ORDER BY would lose its order).
+        """
+        return self.raw is None and self.select is None and self.group_by is None and not self.distinct
 
     def can_order(self):
         """Whether an ORDER BY can be set on this query without wrapping it."""

@@ -63,9 +63,12 @@ class Session(object):
         """The gateway method ``config_all`` (docs/gateway.md)."""
         return self.result("config_all").get("options", {})
 
-    def fetch(self, rid, max_rows=65536, with_kinds=True):
-        """Fetches rows of a result: ``(pyarrow.Table, done)``."""
-        res, payloads = self.call("fetch", {"result": rid, "max_rows": max_rows, "with_kinds": with_kinds})
+    def fetch(self, rid, max_rows=65536, with_kinds=True, timeout_ms=0):
+        """Fetches rows of a result: ``(pyarrow.Table, done)``; ``timeout_ms`` 0 blocks until rows come."""
+        params = {"result": rid, "max_rows": max_rows, "with_kinds": with_kinds}
+        if timeout_ms:
+            params["timeout_ms"] = timeout_ms
+        res, payloads = self.call("fetch", params)
         table = ipc_to_table(payloads[0]) if payloads else None
         return table, bool(res.get("done"))
 

@@ -7,7 +7,7 @@ SQL query that the engine plans exactly as the same query written in SQL.
 
 from spry.table._expression_functions import (  # noqa: F401
     FunctionsMixin, TimeIntervalUnit, TimePointUnit, JsonType, JsonExistsOnError, JsonValueOnEmptyOrError,
-    JsonQueryWrapper, JsonQueryOnEmptyOrError, _unit)
+    JsonQueryWrapper, JsonQueryOnEmptyOrError, quote)
 
 __all__ = ["Expression", "TimeIntervalUnit", "TimePointUnit", "JsonType", "JsonExistsOnError",
            "JsonValueOnEmptyOrError", "JsonQueryWrapper", "JsonQueryOnEmptyOrError"]
@@ -17,10 +17,6 @@ __all__ = ["Expression", "TimeIntervalUnit", "TimePointUnit", "JsonType", "JsonE
 _WPROP = "\x00W:%s:%s\x00"
 _OVER = "\x00O:%s\x00"
 
-
-def quote(name):
-    """Quotes an identifier with backticks, as Flink SQL does."""
-    return "`%s`" % str(name).replace("`", "``")
 
 
 def sql_literal(v):

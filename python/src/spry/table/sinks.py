@@ -5,6 +5,7 @@ __all__ = ["TableSink", "CsvTableSink", "WriteMode"]
 
 class WriteMode(object):
     """Overwrite or not (the filesystem connector overwrites per job)."""
+
     NO_OVERWRITE = 0
     OVERWRITE = 1
 

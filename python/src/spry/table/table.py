@@ -9,7 +9,6 @@ strings of expressions (``"a + 1, b"``).
 
 from spry.table._query import Query, quote_path
 from spry.table.expression import Expression, _OVER, _WPROP, quote
-from spry.table.table_result import TableResult
 
 __all__ = ["Table", "GroupedTable", "GroupWindowedTable", "WindowGroupedTable", "OverWindowedTable",
            "AggregatedTable", "FlatAggregateTable"]
@@ -35,11 +34,15 @@ def to_exprs(args):
 def _select_items(exprs, agg_names=False):
     """SELECT list items, naming unnamed expressions as Flink's Table API does."""
     items = []
+    n_agg = 0
     for i, e in enumerate(exprs):
         if e._name is not None or e.sql == "*":
             items.append(e.sql)
         elif agg_names and e._agg is not None:
-            items.append("%s AS %s" % (e.sql, quote("EXPR$%d" % i)))
+            # Flink's Table API numbers unnamed aggregates among themselves
+            # (EXPR$0, EXPR$1, ...), other unnamed expressions by position (_c1).
+            items.append("%s AS %s" % (e.sql, quote("EXPR$%d" % n_agg)))
+            n_agg += 1
         else:
             items.append("%s AS %s" % (e.sql, quote("_c%d" % i)))
     return items
@@ -276,7 +279,7 @@ class Table(object):
         """Applies a table function; its rows replace the input rows."""
         t = self.join_lateral(func)
         (e,) = to_exprs([func])
-        names = e._name if isinstance(e._name, tuple) else _result_fields(e)
+        names = e._name if isinstance(e._name, tuple) else ((e._name,) if e._name else _result_fields(e))
         if names:
             return t.select(*[Expression(quote(n), n) for n in names])
         return t
@@ -357,7 +360,9 @@ class Table(object):
 
 
 def _result_fields(e):
-    udf = getattr(e, "_udf", None)
+    """The output field names of a UDF call returning a ROW (or a UDTF's f0, f1, ...)."""
+    base = getattr(e, "_base", None)
+    udf = getattr(e, "_udf", None) or getattr(base, "_udf", None)
     if udf is None:
         return None
     rt = getattr(udf, "_result_type", None)
@@ -403,7 +408,7 @@ class AggregatedTable(object):
         """Computes the output columns of each group (or window)."""
         t = self._table
         (e,) = t._exprs([self._func])
-        base = getattr(e, "_base", None) or e
+        base = e if getattr(e, "_base", None) is None else e._base
         names = e._name if isinstance(e._name, tuple) else ((e._name,) if e._name else None)
         fnames = _result_fields(base)
         q = t._q if t._q.can_filter() else t._q.wrap()

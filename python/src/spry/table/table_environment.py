@@ -5,7 +5,9 @@ catalog, configuration, temporary tables and functions and running jobs.
 """
 
 import atexit
+import os
 import re
+import sys
 import weakref
 
 from spry.table._legacy_env import JobExecutionResult, LegacyMethods  # noqa: F401
@@ -43,6 +45,10 @@ class TableEnvironment(LegacyMethods):
         self._registered = {}
         for k, v in self._settings.get_configuration().to_dict().items():
             self._session.set_config(k, v)
+        # As PyFlink's local mode: UDF workers run this interpreter (and so
+        # see its packages) unless python.executable says otherwise.
+        if not self._session.get_config("python.executable") and not os.environ.get("SPRY_PYTHON"):
+            self._session.set_config("python.executable", sys.executable)
         _live.add(self)
 
     @staticmethod

@@ -235,7 +235,8 @@ class TableResult(object):
                 if "$row_kind" in table.column_names:
                     kinds = table.column("$row_kind").to_pylist()
                     table = table.drop_columns(["$row_kind"])
-                cols = [c.to_pylist() for c in table.columns]
+                types = self._schema.get_field_data_types()
+                cols = [_to_python(c.to_pylist(), t) for c, t in zip(table.columns, types)]
                 for i in range(table.num_rows):
                     yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), [c[i] for c in cols]
         except Exception:
@@ -246,7 +247,7 @@ class TableResult(object):
     def _arrow(self):
         """All rows as a pyarrow Table (changelog materialized) for to_pandas."""
         import pyarrow as pa
-        tables, any_update = [], False
+        tables = []
         done = False
         while not done:
             table, done = self._session.fetch(self._rid)
@@ -259,8 +260,7 @@ class TableResult(object):
         if "$row_kind" in t.column_names:
             kinds = t.column("$row_kind").to_pylist()
             t = t.drop_columns(["$row_kind"])
-            any_update = any(k != 0 for k in kinds)
-            if any_update:
+            if any(k != 0 for k in kinds):
                 t = _materialize(t, kinds)
         return t
 
@@ -275,8 +275,39 @@ class TableResult(object):
 
     def _repr_html_(self):
         from spry.table._html import html_table
-        rows = list(self._rows())
+        if self._kind == "rows" and not self._bounded and self._buffer is None and not self._consumed:
+            # An unbounded query never ends: show what arrives within a few seconds.
+            rows = list(self._fetch_some(limit=1000, timeout_ms=2000))
+            self._close()
+        else:
+            rows = list(self._rows())
         return html_table(self._names, self._schema.get_field_data_types(), rows, self._changelog)
+
+    def _fetch_some(self, limit, timeout_ms):
+        """Yields up to ``limit`` rows, stopping when none arrive within ``timeout_ms``."""
+        import time
+        self._consumed = True
+        n = 0
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        while n < limit:
+            left = int((deadline - time.monotonic()) * 1000)
+            if left <= 0:
+                return
+            table, done = self._session.fetch(self._rid, max_rows=limit - n, timeout_ms=left)
+            if table is not None and table.num_rows:
+                kinds = table.column("$row_kind").to_pylist() if "$row_kind" in table.column_names else None
+                if kinds is not None:
+                    table = table.drop_columns(["$row_kind"])
+                types = self._schema.get_field_data_types()
+                cols = [_to_python(c.to_pylist(), t) for c, t in zip(table.columns, types)]
+                for i in range(table.num_rows):
+                    yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), [c[i] for c in cols]
+                n += table.num_rows
+            elif not done:
+                return
+            if done:
+                self._finished = True
+                return
 
 
 def _materialize(table, kinds):
@@ -294,3 +325,29 @@ def _materialize(table, kinds):
                     break
     import pyarrow as pa
     return pa.Table.from_pylist(out, schema=table.schema)
+
+
+def _convert(v, t):
+    """A value as PyFlink hands it out: ROW → Row, MAP → dict, nested likewise."""
+    if v is None or t is None:
+        return v
+    n = t.type_name
+    if n == "ROW":
+        fields = t._fields or []
+        vals = list(v.values()) if isinstance(v, dict) else list(v)
+        r = Row(*[_convert(x, f.data_type) for x, f in zip(vals, fields)])
+        r.set_field_names([f.name for f in fields])
+        return r
+    if n == "MAP":
+        items = v.items() if isinstance(v, dict) else v
+        return {_convert(k, t._children[0]): _convert(x, t._children[1]) for k, x in items}
+    if n in ("ARRAY", "MULTISET") and t._children and t._children[0].type_name in ("ROW", "MAP", "ARRAY"):
+        return [_convert(x, t._children[0]) for x in v]
+    return v
+
+
+def _to_python(values, t):
+    """Converts one column's values when its type needs it."""
+    if t is None or t.type_name not in ("ROW", "MAP", "ARRAY", "MULTISET"):
+        return values
+    return [_convert(v, t) for v in values]

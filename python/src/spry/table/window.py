@@ -72,6 +72,7 @@ class Tumble(object):
 
 class TumbleWithSize(object):
     """As PyFlink's ``TumbleWithSize``."""
+
     def __init__(self, size):
         self._size = size
 
@@ -82,6 +83,7 @@ class TumbleWithSize(object):
 
 class TumbleWithSizeOnTime(_Aliasable):
     """As PyFlink's ``TumbleWithSizeOnTime``."""
+
     def __init__(self, time_field, size):
         super(TumbleWithSizeOnTime, self).__init__("TUMBLE", time_field, [size])
 
@@ -97,6 +99,7 @@ class Slide(object):
 
 class SlideWithSize(object):
     """As PyFlink's ``SlideWithSize``."""
+
     def __init__(self, size):
         self._size = size
 
@@ -107,6 +110,7 @@ class SlideWithSize(object):
 
 class SlideWithSizeAndSlide(object):
     """As PyFlink's ``SlideWithSizeAndSlide``."""
+
     def __init__(self, size, slide):
         self._size, self._slide = size, slide
 
@@ -117,6 +121,7 @@ class SlideWithSizeAndSlide(object):
 
 class SlideWithSizeAndSlideOnTime(_Aliasable):
     """As PyFlink's ``SlideWithSizeAndSlideOnTime``."""
+
     def __init__(self, time_field, size, slide):
         # HOP(time, slide, size): the slide comes first in SQL.
         super(SlideWithSizeAndSlideOnTime, self).__init__("HOP", time_field, [slide, size])
@@ -133,6 +138,7 @@ class Session(object):
 
 class SessionWithGap(object):
     """As PyFlink's ``SessionWithGap``."""
+
     def __init__(self, gap):
         self._gap = gap
 
@@ -143,6 +149,7 @@ class SessionWithGap(object):
 
 class SessionWithGapOnTime(_Aliasable):
     """As PyFlink's ``SessionWithGapOnTime``."""
+
     def __init__(self, time_field, gap):
         super(SessionWithGapOnTime, self).__init__("SESSION", time_field, [gap])
 
@@ -198,6 +205,7 @@ class Over(object):
 
 class OverWindowPartitioned(object):
     """As PyFlink's ``OverWindowPartitioned``."""
+
     def __init__(self, partition_by):
         self._partition_by = partition_by
 
@@ -208,11 +216,15 @@ class OverWindowPartitioned(object):
 
 class OverWindowPartitionedOrdered(object):
     """As PyFlink's ``OverWindowPartitionedOrdered``."""
+
     def __init__(self, partition_by, order_by):
         self._partition_by, self._order_by = partition_by, order_by
 
     def preceding(self, preceding):
-        """The lower bound of the over window (``UNBOUNDED_RANGE``, ``CURRENT_ROW``, an interval or ``row_interval(n)``)."""
+        """The lower bound of the over window.
+
+        ``UNBOUNDED_RANGE``, ``UNBOUNDED_ROW``, ``CURRENT_ROW``, an interval or ``row_interval(n)``.
+        """
         return OverWindowPartitionedOrderedPreceding(self._partition_by, self._order_by, _x(preceding))
 
     def alias(self, alias):
@@ -222,6 +234,7 @@ class OverWindowPartitionedOrdered(object):
 
 class OverWindowPartitionedOrderedPreceding(object):
     """As PyFlink's ``OverWindowPartitionedOrderedPreceding``."""
+
     def __init__(self, partition_by, order_by, preceding):
         self._partition_by, self._order_by, self._preceding = partition_by, order_by, preceding
         self._following = None

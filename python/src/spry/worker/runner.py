@@ -42,7 +42,7 @@ class Loaded(object):
         self.obj = obj
         ev = getattr(obj, "eval", None)
         self.call = ev if callable(ev) else obj
-        if not callable(self.call):
+        if not callable(self.call) and not (self.kind in ("aggregate", "table_aggregate") and self.func_type != "pandas"):
             raise TypeError("Python function %s is not callable: %r" % (self.name, obj))
 
     def open(self, ctx):
@@ -109,10 +109,17 @@ class Program(object):
         prog = msg["program"]
         self.mode = prog.get("mode", "scalar")
         infos = prog["functions"]
-        self.funcs = [Loaded(info, p) for info, p in zip(infos, payloads)]
+        self.funcs = []
+        for info, p in zip(infos, payloads):
+            try:
+                self.funcs.append(Loaded(info, p))
+            except Exception as e:
+                raise UDFException(info.get("name", "?"), "loading the function failed: %s: %s" % (type(e).__name__, e),
+                                   traceback.format_exc())
         self.calls = prog["calls"]
         self.outputs = prog["outputs"]
         self.schema = result_schema
+        self._agg = None
 
     def open(self, ctx):
         for f in self.funcs:
@@ -130,6 +137,12 @@ class Program(object):
 
     def run(self, batch):
         """Evaluates the program over ``batch``; returns a RecordBatch."""
+        if self.mode == "aggregate":
+            if self._agg is None:
+                from spry.worker.aggregate import AggregateProgram
+
+                self._agg = AggregateProgram(self.funcs[0], self.schema)
+            return self._agg.run(batch)
         cols = [_Column(arrow=batch.column(i)) for i in range(batch.num_columns)]
         n = batch.num_rows
         if self.mode == "table":

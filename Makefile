@@ -67,7 +67,12 @@ pytest: venv build
 	@echo "==> pytest python/tests (the spry Python package against $(BIN))"
 	SPRY_HOME=$(CURDIR) PYTHONPATH=$(CURDIR)/python/src $(PY) -m pytest -q python/tests
 
-test: venv build vet fmt-check doc-check unit fuzz crosscheck pytest
+# The Go tests and the Python tests talk to real Kafka, MariaDB and
+# PostgreSQL servers, which scripts/with_services.sh installs, starts on
+# 127.0.0.1 and stops afterwards (see scripts/services.sh; the README says
+# how to point the tests at other servers).
+test: venv build vet fmt-check doc-check
+	@scripts/with_services.sh $(MAKE) --no-print-directory unit fuzz crosscheck pytest
 	@echo "==> all tests passed"
 
 docs:

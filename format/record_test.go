@@ -119,3 +119,34 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestFlushTwice checks that the room reserved after a flush adds no rows
+// to the next batch, for nested and string columns.
+func TestFlushTwice(t *testing.T) {
+	s := types.NewSchema(types.Field{Name: "s", Type: types.String},
+		types.Field{Name: "r", Type: types.RowOf(types.Field{Name: "x", Type: types.String})})
+	for _, name := range []string{"json", "debezium-json"} {
+		d, err := format.NewDecoder("format", s, map[string]string{"format": name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := `{"s":"abc","r":{"x":"y"}}`
+		if name != "json" {
+			rec = `{"after":` + rec + `,"op":"c"}`
+		}
+		for round, n := range []int{3, 1} {
+			for i := 0; i < n; i++ {
+				if err := d.Decode([]byte(rec)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b := d.Flush()
+			if err := b.Validate(); err != nil || b.Len() != n {
+				t.Fatalf("%s round %d: %d rows, %v", name, round, b.Len(), err)
+			}
+			if got := formattest.Rows(b)[n-1]; got != "+I[abc, (y)]" {
+				t.Fatalf("%s round %d: %s", name, round, got)
+			}
+		}
+	}
+}

@@ -276,6 +276,12 @@ func (b *Binder) likeClause(t *catalog.Table, like *sql.TableLike) error {
 // validateOptions checks a table's WITH options against its connector's
 // spec (and its format's).
 func validateOptions(t *catalog.Table) error {
+	// Pre-1.11 'connector.type' options become current ones (connector/legacy.go).
+	opts, err := connector.TranslateLegacy(t.Options)
+	if err != nil {
+		return err
+	}
+	t.Options = opts
 	name, ok := t.Options["connector"]
 	if !ok {
 		return fmt.Errorf("Table options do not contain an option key 'connector' for discovering a connector.")

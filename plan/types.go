@@ -39,13 +39,15 @@ func ConvertType(t *sql.DataType) (types.DataType, error) {
 	case "CHAR":
 		out = types.Char(p(0, 1))
 	case "VARCHAR":
-		out = types.VarChar(p(0, 1))
+		// Flink's SQL type system gives VARCHAR without a length the
+		// largest one (VARCHAR = STRING), unlike CHAR, whose default is 1.
+		out = types.VarChar(p(0, types.MaxLength))
 	case "STRING":
 		out = types.String
 	case "BINARY":
 		out = types.Binary(p(0, 1))
 	case "VARBINARY":
-		out = types.VarBinary(p(0, 1))
+		out = types.VarBinary(p(0, types.MaxLength)) // VARBINARY = BYTES, as VARCHAR
 	case "BYTES":
 		out = types.Bytes
 	case "DATE":

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	_ "github.com/spry-engine/spry/connector/all"
+	_ "github.com/spry-engine/spry/pyudf" // Python UDFs registered through the gateway
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".

@@ -204,4 +204,11 @@ func (l *partitionLayout) dataTable(t *connector.Table) *connector.Table {
 	return &d
 }
 
-func init() { Factory.Options = append(Factory.Options, partitionOptions...) }
+func init() {
+	Factory.Options = append(Factory.Options, partitionOptions...)
+	Factory.Description += " A PARTITIONED BY table keeps each partition in a Hive-style directory path/k1=v1/k2=v2/ " +
+		"(values escaped as Flink's PartitionPathUtils, NULL or blank in 'partition.default-name'); the files hold the other columns. " +
+		"Reading fills the partition columns from the directory names. INSERT OVERWRITE replaces only the partitions the job writes. " +
+		"A partition is committed (its files made visible, with the 'success-file' policy a success file written) by the commit trigger, " +
+		"and at the end of a bounded job once every sink subtask has finished."
+}

@@ -2,6 +2,7 @@ package filesystem
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,6 +34,7 @@ type commitPolicy struct {
 	zone     *time.Location
 	finishes *finishBarrier
 	key      *connector.Table // of finishes in finishBarriers
+	subtask  int
 }
 
 func newCommitPolicy(t *connector.Table, l *partitionLayout) (*commitPolicy, error) {
@@ -87,7 +89,7 @@ func newCommitPolicy(t *connector.Table, l *partitionLayout) (*commitPolicy, err
 	}
 	if p.successFile != "" {
 		p.key = t
-		v, _ := finishBarriers.LoadOrStore(t, &finishBarrier{parts: map[string]bool{}})
+		v, _ := finishBarriers.LoadOrStore(t, &finishBarrier{parts: map[string]bool{}, pending: map[string]int64{}})
 		p.finishes = v.(*finishBarrier)
 	}
 	return p, nil
@@ -102,10 +104,52 @@ func optOr(opts map[string]string, key, def string) string {
 
 // open registers a subtask with the finish barrier.
 func (p *commitPolicy) open(task connector.Task) error {
-	if p.finishes != nil {
-		p.finishes.mu.Lock()
-		p.finishes.parallelism = max(task.Parallelism, 1)
-		p.finishes.mu.Unlock()
+	p.subtask = task.Subtask
+	if b := p.finishes; b != nil {
+		b.mu.Lock()
+		b.parallelism = max(task.Parallelism, 1)
+		if len(b.wms) != b.parallelism {
+			b.wms = make([]int64, b.parallelism)
+			for i := range b.wms {
+				b.wms[i] = math.MinInt64
+			}
+		}
+		b.mu.Unlock()
+	}
+	return nil
+}
+
+// advance records this subtask's watermark wm, after the subtask made the
+// files of its partitions ripe at wm visible, and writes the success file
+// of every ripe partition that all subtasks' watermarks passed: only then
+// has every subtask made its data of that partition visible (Flink's
+// single partition committer waits for all writers the same way).
+func (p *commitPolicy) advance(ripe []*partWriter, wm int64) error {
+	b := p.finishes
+	b.mu.Lock()
+	for _, w := range ripe {
+		b.pending[w.rel] = w.partTime
+	}
+	if p.subtask < len(b.wms) && wm > b.wms[p.subtask] {
+		b.wms[p.subtask] = wm
+	}
+	low := int64(math.MaxInt64)
+	for _, v := range b.wms {
+		low = min(low, v)
+	}
+	var due []string
+	for rel, t := range b.pending {
+		if low > t+p.delay.Microseconds() {
+			due = append(due, rel)
+			delete(b.pending, rel)
+		}
+	}
+	b.mu.Unlock()
+	sort.Strings(due)
+	for _, r := range due {
+		if err := writeSuccess(filepath.Join(p.root, r, p.successFile)); err != nil {
+			return fmt.Errorf("table %s: committing partition %s: %w", p.table, r, err)
+		}
 	}
 	return nil
 }
@@ -188,6 +232,10 @@ type finishBarrier struct {
 	parallelism int
 	done        int
 	parts       map[string]bool
+	// wms is each subtask's watermark and pending the partitions (with
+	// their time) waiting for all of them to pass (partition-time trigger).
+	wms     []int64
+	pending map[string]int64
 }
 
 // writeSuccess writes an empty success file (again, if it exists).

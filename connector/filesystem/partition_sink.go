@@ -41,6 +41,7 @@ type partitionedSink struct {
 	starts []int32
 	idx    []int32
 	fill   []int32 // next free position of each slot in idx
+	ripe   []*partWriter
 }
 
 // partWriter is one partition this subtask writes.
@@ -52,9 +53,6 @@ type partWriter struct {
 	// created is when the partition's current uncommitted data began
 	// (process-time trigger); zero when all its data is committed.
 	created time.Time
-	// committedAt is the last commit, to pace re-commits of partitions
-	// that keep receiving rows.
-	committedAt time.Time
 	// partTime is the partition's time (µs) for the partition-time trigger.
 	partTime int64
 }
@@ -221,7 +219,7 @@ func (s *partitionedSink) commitDue(now time.Time) error {
 	}
 	for _, w := range s.ordered {
 		if s.policy.due(w, now) {
-			if err := s.commitPartition(w, now); err != nil {
+			if err := s.commitPartition(w); err != nil {
 				return err
 			}
 		}
@@ -231,14 +229,14 @@ func (s *partitionedSink) commitDue(now time.Time) error {
 
 // commitPartition makes w's data visible (commits its in-progress part
 // file) and applies the commit policy.
-func (s *partitionedSink) commitPartition(w *partWriter, now time.Time) error {
+func (s *partitionedSink) commitPartition(w *partWriter) error {
 	if err := w.sink.commit(); err != nil {
 		return err
 	}
 	if err := s.policy.commit(w); err != nil {
 		return fmt.Errorf("table %s: committing partition %s: %w", s.table.Name, w.rel, err)
 	}
-	w.created, w.committedAt = time.Time{}, now
+	w.created = time.Time{}
 	return nil
 }
 
@@ -248,14 +246,17 @@ func (s *partitionedSink) WriteWatermark(_ context.Context, wm int64) error {
 	if !s.policy.partitionTimeCommits() {
 		return nil
 	}
+	s.ripe = s.ripe[:0]
 	for _, w := range s.ordered {
 		if s.policy.ripe(w, wm) {
-			if err := s.commitPartition(w, time.Now()); err != nil {
+			if err := w.sink.commit(); err != nil {
 				return err
 			}
+			w.created = time.Time{}
+			s.ripe = append(s.ripe, w)
 		}
 	}
-	return nil
+	return s.policy.advance(s.ripe, wm)
 }
 
 // Finish commits every partition's last part file (removing, for INSERT

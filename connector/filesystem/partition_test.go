@@ -357,3 +357,78 @@ func TestPartitionTimeCommit(t *testing.T) {
 		t.Errorf("committed data = %q", got)
 	}
 }
+
+// TestPartitionedWriteAllocs checks that routing rows to partitions costs
+// allocations per batch and partition, not per row.
+func TestPartitionedWriteAllocs(t *testing.T) {
+	opts := map[string]string{"connector": "filesystem", OptPath: t.TempDir(), OptFormat: "csv"}
+	s, err := Factory.NewSink(partTable(opts, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Open(ctx, connector.Task{Parallelism: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]partRow, 1024)
+	for i := range rows {
+		rows[i] = partRow{int64(i), []string{"d1", "d2", "d3", "d4"}[i%4], "x", int32(1)}
+	}
+	b := partBatch(rows)
+	if err := s.Write(ctx, b); err != nil { // opens the partitions
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := s.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("%.0f allocations per batch", allocs)
+	if allocs > 100 {
+		t.Errorf("%.0f allocations per batch of %d rows in 4 partitions, want a few per partition", allocs, len(rows))
+	}
+}
+
+// TestPartitionTimeCommitWaitsForAllSubtasks checks that the success file
+// of a partition two subtasks write appears only once both watermarks
+// passed it (each subtask's files are visible by then).
+func TestPartitionTimeCommitWaitsForAllSubtasks(t *testing.T) {
+	dir := t.TempDir()
+	opts := map[string]string{"connector": "filesystem", OptPath: dir, OptFormat: "csv", OptCommitPolicyKind: "success-file",
+		OptCommitTrigger: "partition-time", OptExtractorPattern: "$dt $hr:00:00", OptExtractorFormatter: "yyyy-MM-dd H:mm:ss"}
+	ctx := context.Background()
+	tbl := partTable(opts, false)
+	var sinks []connector.Sink
+	for k := 0; k < 2; k++ {
+		s, err := Factory.NewSink(tbl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Open(ctx, connector.Task{Subtask: k, Parallelism: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Write(ctx, partBatch([]partRow{{int64(k), "2024-01-01", "a", int32(1)}})); err != nil {
+			t.Fatal(err)
+		}
+		sinks = append(sinks, s)
+	}
+	done := filepath.Join(dir, "dt=2024-01-01", "hr=1", "_SUCCESS")
+	past := time.Date(2024, 1, 1, 1, 0, 1, 0, time.UTC).UnixMicro()
+	if err := sinks[0].(connector.WatermarkSink).WriteWatermark(ctx, past); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(done); err == nil {
+		t.Fatal("success file written while subtask 1 has not passed the partition")
+	}
+	if err := sinks[1].(connector.WatermarkSink).WriteWatermark(ctx, past); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(done); err != nil {
+		t.Fatalf("success file missing once every subtask passed the partition: %v", err)
+	}
+	if got := readParts(t, tbl, []int{0}, 1); strings.Join(got, ",") != "0,1" {
+		t.Errorf("visible rows = %q, want both subtasks'", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/spry-engine/spry/connector/conformance"
 	"github.com/spry-engine/spry/connector/jdbc"
 	"github.com/spry-engine/spry/connector/jdbc/jdbctest"
+	"github.com/spry-engine/spry/runtime/ops"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -38,3 +39,17 @@ func harness(srv *jdbctest.Server) conformance.Harness {
 func TestConformanceSQLite(t *testing.T)   { conformance.Run(t, harness(jdbctest.SQLite(t))) }
 func TestConformanceMariaDB(t *testing.T)  { conformance.Run(t, harness(jdbctest.MySQL(t))) }
 func TestConformancePostgres(t *testing.T) { conformance.Run(t, harness(jdbctest.Postgres(t))) }
+
+// TestSinkHandlesBarriers guards the hook the runtime calls before a
+// checkpoint barrier passes (the sink flushes there).
+func TestSinkHandlesBarriers(t *testing.T) {
+	srv := jdbctest.SQLite(t)
+	s, err := jdbc.Factory.NewSink(&connector.Table{Name: "t", Schema: conformance.Schema,
+		Options: map[string]string{"connector": "jdbc", "url": srv.JDBCURL, "table-name": "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(ops.SinkBarrierHandler); !ok {
+		t.Fatalf("%T does not implement ops.SinkBarrierHandler", s)
+	}
+}

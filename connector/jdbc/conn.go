@@ -66,13 +66,17 @@ func (e *secretError) Error() string {
 
 func (e *secretError) Unwrap() error { return e.err }
 
-// scrub wraps err so its text never shows password.
+// scrub wraps err so its text never shows password. Passwords shorter
+// than minScrub are left alone: replacing them would mangle ordinary words
+// of the message (a password "spry" in "Table 'spry.t' doesn't exist").
 func scrub(err error, password string) error {
-	if err == nil || len(password) < 3 || !strings.Contains(err.Error(), password) {
+	if err == nil || len(password) < minScrub || !strings.Contains(err.Error(), password) {
 		return err
 	}
 	return &secretError{err, password}
 }
+
+const minScrub = 8
 
 // connect opens the database of table and checks that it answers within
 // connectTimeout.

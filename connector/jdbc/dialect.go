@@ -179,7 +179,7 @@ func redactURL(raw string) string {
 		}
 		if changed {
 			u.RawQuery = q.Encode()
-			out = "jdbc:" + u.String()
+			out = strings.ReplaceAll("jdbc:"+u.String(), url.QueryEscape(connector.HiddenValue), connector.HiddenValue)
 		}
 	}
 	return out

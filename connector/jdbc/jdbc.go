@@ -213,6 +213,12 @@ func (p *options) partitionOptions(t *connector.Table) error {
 	if t.Schema.Index(p.partCol) < 0 {
 		return fmt.Errorf("table %s: 'scan.partition.column' names %s, which is not a column of the table", t.Name, p.partCol)
 	}
+	switch k := t.Schema.Fields[t.Schema.Index(p.partCol)].Type.Kind; k {
+	case types.KindTinyInt, types.KindSmallInt, types.KindInt, types.KindBigInt, types.KindDecimal:
+	default:
+		return fmt.Errorf("table %s: 'scan.partition.column' %s must be a numeric column, found %s",
+			t.Name, p.partCol, t.Schema.Fields[t.Schema.Index(p.partCol)].Type)
+	}
 	if p.partNum < 1 {
 		return fmt.Errorf("table %s: 'scan.partition.num' must be at least 1, found %d", t.Name, p.partNum)
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -114,7 +113,7 @@ func (l *lookupSource) Lookup(ctx context.Context, keys []arrow.Array, n int) (*
 
 // fetch queries the rows of keys and records them in found (and the cache).
 func (l *lookupSource) fetch(ctx context.Context, keys []string, args map[string][]any, found map[string]cachedRows) error {
-	q := l.st.selectSQL(strings.TrimPrefix(l.st.deleteSQL(len(keys)), "DELETE FROM "+l.st.table+" WHERE "))
+	q := l.st.selectSQL(l.st.keysWhere(len(keys)))
 	bound := make([]any, 0, len(keys)*len(l.keys))
 	for _, k := range keys {
 		bound = append(bound, args[k]...)
@@ -147,7 +146,8 @@ func (l *lookupSource) fetch(ctx context.Context, keys []string, args map[string
 	return nil
 }
 
-// query runs q and reads all its rows into one batch of the table schema.
+// query runs q and reads all its rows into one batch of the table schema,
+// with the scan source's reading loop (one batch of unbounded size).
 func (l *lookupSource) query(ctx context.Context, q string, args []any) (*types.Batch, error) {
 	rows, err := l.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -169,10 +169,16 @@ func (l *lookupSource) query(ctx context.Context, q string, args []any) (*types.
 }
 
 // assemble gathers the rows found for each probe row, in probe order.
+// Consecutive rows from one result batch are taken at once, so a batch of
+// probes answered by one query (or by entries cached from it) costs one
+// Take per column.
 func (l *lookupSource) assemble(probeKey []string, found map[string]cachedRows) (*types.Batch, []int32, error) {
+	type run struct {
+		batch *types.Batch
+		rows  []int32
+	}
 	var probe []int32
-	var parts [][]arrow.Array
-	total := 0
+	var runs []run
 	for i, k := range probeKey {
 		if k == "" {
 			continue
@@ -181,31 +187,34 @@ func (l *lookupSource) assemble(probeKey []string, found map[string]cachedRows) 
 		if len(rows.rows) == 0 {
 			continue
 		}
-		part := make([]arrow.Array, len(rows.batch.Cols))
-		for c, col := range rows.batch.Cols {
-			part[c] = kernel.Take(col, rows.rows)
+		if n := len(runs); n > 0 && runs[n-1].batch == rows.batch {
+			runs[n-1].rows = append(runs[n-1].rows, rows.rows...)
+		} else {
+			runs = append(runs, run{rows.batch, append([]int32(nil), rows.rows...)})
 		}
-		parts = append(parts, part)
 		for range rows.rows {
 			probe = append(probe, int32(i))
 		}
-		total += len(rows.rows)
 	}
 	cols := emptyCols(l.table.Schema)
-	if len(parts) > 0 {
-		for c := range cols {
-			col := make([]arrow.Array, len(parts))
-			for p := range parts {
-				col[p] = parts[p][c]
-			}
-			all, err := array.Concatenate(col, memory.DefaultAllocator)
+	parts := make([]arrow.Array, len(runs))
+	for c := range cols {
+		for r, run := range runs {
+			parts[r] = kernel.Take(run.batch.Cols[c], run.rows)
+		}
+		switch len(parts) {
+		case 0:
+		case 1:
+			cols[c] = parts[0]
+		default:
+			all, err := array.Concatenate(parts, memory.DefaultAllocator)
 			if err != nil {
 				return nil, nil, fmt.Errorf("lookup table %s: %w", l.table.Name, err)
 			}
 			cols[c] = all
 		}
 	}
-	return types.NewBatch(l.table.Schema, cols, nil, total), probe, nil
+	return types.NewBatch(l.table.Schema, cols, nil, len(probe)), probe, nil
 }
 
 func emptyCols(s *types.Schema) []arrow.Array {

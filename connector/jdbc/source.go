@@ -159,7 +159,9 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 				break
 			}
 			var err error
-			attempts, err := retry(ctx, s.o.lookupRetries, s.o.maxRetryTimeout, func() (e error) {
+			// Flink's scan has no retry option: a failed query is retried
+			// the default number of times.
+			attempts, err := retry(ctx, defaultMaxRetries, s.o.maxRetryTimeout, func() (e error) {
 				s.rows, e = s.queries[s.pos](ctx)
 				return e
 			})

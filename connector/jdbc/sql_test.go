@@ -30,6 +30,8 @@ var scenarios = []struct {
 	{"LookupJoinCached", lookupJoin},
 	{"PasswordHidden", passwordHidden},
 	{"BatchMode", batchMode},
+	{"TimestampLTZ", timestampLTZ},
+	{"LegacyOptions", legacyOptions},
 }
 
 func TestSQLSQLite(t *testing.T)   { runAll(t, jdbctest.SQLite(t)) }
@@ -284,4 +286,45 @@ func batchMode(t *testing.T, srv *jdbctest.Server) {
 	exec(t, e, "CREATE TEMPORARY VIEW v AS SELECT w, n, PROCTIME() AS p FROM bcnt")
 	check(t, "lookup", query(t, e, "SELECT v.w, v.n, d.label FROM v LEFT JOIN bdim FOR SYSTEM_TIME AS OF v.p AS d ON v.w = d.w"),
 		"+I[a, 2, A]", "+I[b, 1, null]", "+I[c, 1, C]")
+}
+
+// timestampLTZ round-trips TIMESTAMP_LTZ (an instant) and TIMESTAMP (a
+// wall clock) columns; the session time zone must shift neither.
+func timestampLTZ(t *testing.T, srv *jdbctest.Server) {
+	tb := srv.Table(t, "ltz")
+	ltz := map[string]string{"mysql": "TIMESTAMP(3) NULL", "postgres": "TIMESTAMPTZ", "sqlite": "TIMESTAMP"}[srv.Kind]
+	srv.Exec(t, fmt.Sprintf("CREATE TABLE %s (id INT, at %s, wall %s)", tb, ltz, dbType(srv, "ts")))
+	e := env()
+	exec(t, e, "SET 'table.local-time-zone' = 'Asia/Shanghai'")
+	exec(t, e, "CREATE TABLE ltz (id INT, at TIMESTAMP_LTZ(3), wall TIMESTAMP(3)) "+srv.With(tb))
+	insert(t, e, `INSERT INTO ltz VALUES (1, TO_TIMESTAMP_LTZ(1700000000123, 3), TIMESTAMP '2023-11-14 22:13:20.123')`)
+	check(t, "ltz", query(t, e, "SELECT id, UNIX_TIMESTAMP(CAST(at AS STRING)), CAST(at AS STRING), wall FROM ltz"),
+		"+I[1, 1700000000, 2023-11-15 06:13:20.123, 2023-11-14 22:13:20.123]")
+	if srv.Kind == "postgres" { // TIMESTAMPTZ holds the instant itself
+		var at time.Time
+		if err := srv.DB.QueryRow("SELECT at FROM " + tb).Scan(&at); err != nil || at.UnixMilli() != 1700000000123 {
+			t.Fatalf("PostgreSQL holds %v (%v), want the instant 1700000000123 ms", at, err)
+		}
+	}
+}
+
+// legacyOptions runs a table declared the Flink 1.9 way ('connector.type'
+// = 'jdbc', 'connector.*' keys), as the seed's PV/UV sink was.
+func legacyOptions(t *testing.T, srv *jdbctest.Server) {
+	tb := srv.Table(t, "legacy")
+	srv.Exec(t, "CREATE TABLE "+tb+" (dt VARCHAR(20), pv BIGINT, uv BIGINT)")
+	creds := ""
+	if srv.Username != "" {
+		creds = fmt.Sprintf("'connector.username' = '%s', 'connector.password' = '%s',", srv.Username, srv.Password)
+	}
+	e := env()
+	exec(t, e, fmt.Sprintf(`CREATE TABLE pvuv_sink (dt VARCHAR, pv BIGINT, uv BIGINT) WITH (
+		'connector.type' = 'jdbc', 'connector.url' = '%s', 'connector.table' = '%s', %s
+		'connector.write.flush.max-rows' = '1', 'connector.property-version' = '1')`, srv.JDBCURL, tb, creds))
+	insert(t, e, "INSERT INTO pvuv_sink VALUES ('2017-11-26 01:00', 3, 2)")
+	check(t, "legacy", query(t, e, "SELECT * FROM pvuv_sink"), "+I[2017-11-26 01:00, 3, 2]")
+	_, err := e.ExecuteSQL(context.Background(), `CREATE TABLE bad (x INT) WITH ('connector.type' = 'jdbc', 'connector.urll' = 'x')`)
+	if err == nil || !strings.Contains(err.Error(), "unsupported legacy JDBC option 'connector.urll'") {
+		t.Fatalf("want an error naming the unknown legacy key, got %v", err)
+	}
 }

@@ -106,16 +106,20 @@ func (s *statements) conflictClause() string {
 	return " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
 }
 
-// deleteSQL is DELETE FROM t WHERE (k1 = ? AND k2 = ?) OR ... for n keys
-// (k IN (?, ...) for a one-column key).
+// deleteSQL is DELETE FROM t WHERE <keysWhere(n)>.
 func (s *statements) deleteSQL(n int) string {
 	if q, ok := s.delete[n]; ok {
 		return q
 	}
+	q := "DELETE FROM " + s.table + " WHERE " + s.keysWhere(n)
+	s.delete[n] = q
+	return q
+}
+
+// keysWhere is the condition matching n keys: (k1 = ? AND k2 = ?) OR ...,
+// or k IN (?, ...) for a one-column key.
+func (s *statements) keysWhere(n int) string {
 	var b strings.Builder
-	b.WriteString("DELETE FROM ")
-	b.WriteString(s.table)
-	b.WriteString(" WHERE ")
 	p := 1
 	if len(s.keys) == 1 {
 		b.WriteString(s.cols[s.keys[0]])
@@ -128,27 +132,25 @@ func (s *statements) deleteSQL(n int) string {
 			p++
 		}
 		b.WriteByte(')')
-	} else {
-		for r := 0; r < n; r++ {
-			if r > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteByte('(')
-			for i, k := range s.keys {
-				if i > 0 {
-					b.WriteString(" AND ")
-				}
-				b.WriteString(s.cols[k])
-				b.WriteString(" = ")
-				b.WriteString(s.d.placeholder(p))
-				p++
-			}
-			b.WriteByte(')')
-		}
+		return b.String()
 	}
-	q := b.String()
-	s.delete[n] = q
-	return q
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteByte('(')
+		for i, k := range s.keys {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString(s.cols[k])
+			b.WriteString(" = ")
+			b.WriteString(s.d.placeholder(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // selectSQL is SELECT c... FROM t, with an optional WHERE condition.

@@ -150,6 +150,9 @@ func TestOptionErrors(t *testing.T) {
 		{base(OptPartitionColumn, "nope", OptPartitionNum, "2", OptPartitionLower, "0", OptPartitionUpper, "9"), "which is not a column"},
 		{base(OptPartitionColumn, "id", OptPartitionNum, "2", OptPartitionLower, "10", OptPartitionUpper, "9"), "must not be larger"},
 		{base(OptURL, "jdbc:db2://h/x"), "unsupported JDBC URL"},
+		{&connector.Table{Name: "t", Schema: types.NewSchema(types.Field{Name: "s", Type: types.String}), Options: map[string]string{
+			OptURL: "jdbc:sqlite:x.db", OptTableName: "t", OptPartitionColumn: "s", OptPartitionNum: "2",
+			OptPartitionLower: "0", OptPartitionUpper: "9"}}, "must be a numeric column"},
 	}
 	for _, c := range cases {
 		_, err := parseOptions(c.t)
@@ -163,12 +166,15 @@ func TestOptionErrors(t *testing.T) {
 }
 
 func TestSecretsHidden(t *testing.T) {
-	if got := redactURL("jdbc:mysql://root:hunter2@h/db?password=hunter2&x=1"); strings.Contains(got, "hunter2") {
-		t.Errorf("redactURL kept the password: %s", got)
+	if got, want := redactURL("jdbc:mysql://root:hunter2@h/db?password=hunter2&x=1"), "jdbc:mysql://root@h/db?password=******&x=1"; got != want {
+		t.Errorf("redactURL = %s, want %s", got, want)
 	}
-	err := scrub(errors.New("login failed for spry/hunter2"), "hunter2")
-	if strings.Contains(err.Error(), "hunter2") {
+	err := scrub(errors.New("login failed for spry/hunter2-long"), "hunter2-long")
+	if strings.Contains(err.Error(), "hunter2-long") {
 		t.Errorf("scrub kept the password: %v", err)
+	}
+	if err := scrub(errors.New("Table 'spry.nope' doesn't exist"), "spry"); !strings.Contains(err.Error(), "spry.nope") {
+		t.Errorf("scrub mangled a message with a short password: %v", err)
 	}
 	for _, k := range []string{"password", "properties.sasl.jaas.config", "SECRET-key"} {
 		if connector.DisplayValue(k, "v") != connector.HiddenValue {

@@ -72,10 +72,6 @@ var propertyOpts = map[string]func(v string) (kgo.Opt, error){
 		}
 		return nil, fmt.Errorf("expected read_committed or read_uncommitted")
 	},
-	"delivery.timeout.ms": func(v string) (kgo.Opt, error) {
-		d, err := millis(v)
-		return kgo.RecordDeliveryTimeout(d), err
-	},
 	"linger.ms": func(v string) (kgo.Opt, error) {
 		d, err := millis(v)
 		return kgo.ProducerLinger(d), err
@@ -141,10 +137,11 @@ func (c *config) clientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
 	// A short metadata min age: franz-go's 5 s default delays the first
 	// writes to a topic just created (its leader is not elected yet) by 5 s;
 	// Kafka's Java client retries after retry.backoff.ms (100 ms).
-	// A record the brokers do not take within delivery.timeout.ms (Kafka's
-	// default: 2 min of retries with back-off) fails the sink with the cause.
-	opts := []kgo.Opt{kgo.SeedBrokers(c.bootstrap...), kgo.DialTimeout(connectTimeout), kgo.MetadataMinAge(250 * time.Millisecond),
-		kgo.RecordDeliveryTimeout(2 * time.Minute)}
+	// delivery.timeout.ms is not mapped: franz-go measures its record
+	// timeout from the record's timestamp, which a 'timestamp' metadata
+	// column sets to any time. The producer retries with back-off until
+	// 'properties.retries' tries (default: unlimited) and then fails.
+	opts := []kgo.Opt{kgo.SeedBrokers(c.bootstrap...), kgo.DialTimeout(connectTimeout), kgo.MetadataMinAge(250 * time.Millisecond)}
 	keys := make([]string, 0, len(c.props))
 	for k := range c.props {
 		keys = append(keys, k)

@@ -132,6 +132,8 @@ func (d *decoder) appendMeta(r *kgo.Record, kind types.RowKind) {
 				tt = "LogAppendTime"
 			}
 			appendString(b, tt)
+		case MetaHeaders:
+			appendHeaders(b, r.Headers)
 		case MetaLeaderEpoch:
 			if r.LeaderEpoch < 0 {
 				b.AppendNull()
@@ -143,6 +145,27 @@ func (d *decoder) appendMeta(r *kgo.Record, kind types.RowKind) {
 	d.kinds = append(d.kinds, kind)
 	d.changed = d.changed || kind != types.Insert
 	d.rows++
+}
+
+// appendHeaders appends a record's headers to a MAP<STRING, BYTES>
+// column's builder (a later header of the same key wins when read as a
+// map, as Flink's map of headers keeps the last one).
+func appendHeaders(b array.Builder, hs []kgo.RecordHeader) {
+	mb, ok := b.(*array.MapBuilder)
+	if !ok {
+		b.AppendNull()
+		return
+	}
+	mb.Append(true)
+	kb, vb := mb.KeyBuilder(), mb.ItemBuilder()
+	for _, h := range hs {
+		appendString(kb, h.Key)
+		if bb, ok := vb.(*array.BinaryBuilder); ok {
+			bb.Append(h.Value)
+		} else {
+			vb.AppendNull()
+		}
+	}
 }
 
 // appendString appends to a STRING column's builder.
@@ -185,7 +208,7 @@ func (d *decoder) flush() *types.Batch {
 		// grow (and clear) their memory step by step again.
 		b.Reserve(d.rows)
 		if sb, ok := b.(*array.StringBuilder); ok {
-			sb.ReserveData(cols[i].(*array.String).ValueOffset(cols[i].Len()) - cols[i].(*array.String).ValueOffset(0))
+			sb.ReserveData(len(cols[i].(*array.String).ValueBytes()))
 		}
 	}
 	var kinds []types.RowKind

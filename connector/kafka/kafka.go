@@ -113,7 +113,7 @@ var Factory = &connector.Factory{
 		"(partition p of a topic goes to subtask (startIndex(topic) + p) mod parallelism, as Flink), is unbounded unless " +
 		"'scan.bounded.mode' is set, and keeps its offsets as checkpoint state. Metadata columns: 'topic' (STRING NOT NULL), " +
 		"'partition' (INT NOT NULL), 'offset' (BIGINT NOT NULL), 'timestamp' (TIMESTAMP_LTZ(3) NOT NULL, writable), " +
-		"'timestamp-type' (STRING NOT NULL), 'leader-epoch' (INT NULL), 'headers' (MAP<STRING, BYTES> NOT NULL; not supported yet).",
+		"'timestamp-type' (STRING NOT NULL), 'leader-epoch' (INT NULL), 'headers' (MAP<STRING, BYTES> NOT NULL, writable).",
 	FormatOption:      OptFormat,
 	MoreFormatOptions: []string{OptKeyFormat, OptValueFormat},
 	Options: concat([]connector.Option{
@@ -128,7 +128,7 @@ var Factory = &connector.Factory{
 	}, formatOpts, commonOpts, []connector.Option{
 		{Key: OptStartupMode, Type: connector.TypeEnum, Default: ModeGroup,
 			Enum:        []string{ModeEarliest, ModeLatest, ModeGroup, ModeTimestamp, ModeSpecific},
-			Description: "Startup mode: 'earliest-offset', 'latest-offset', 'group-offsets' (the group's committed offsets; partitions without one follow 'properties.auto.offset.reset', default none = fail), 'timestamp' ('scan.startup.timestamp-millis'), 'specific-offsets' ('scan.startup.specific-offsets'; other partitions start at the earliest offset)."},
+			Description: "Startup mode: 'earliest-offset', 'latest-offset', 'group-offsets' (the group's committed offsets; partitions without one follow 'properties.auto.offset.reset', default none = fail), 'timestamp' ('scan.startup.timestamp-millis'), 'specific-offsets' ('scan.startup.specific-offsets'; other partitions start at the group's committed offset when 'properties.group.id' has one, else at the earliest offset)."},
 		{Key: OptStartupOffsets, Type: connector.TypeString,
 			Description: "Start offsets per partition for 'specific-offsets' startup mode, e.g. 'partition:0,offset:42;partition:1,offset:300'."},
 		{Key: OptStartupTimestamp, Type: connector.TypeInt,
@@ -154,6 +154,8 @@ var Factory = &connector.Factory{
 		return format.SinkChangelogMode(valueFormatKey(opts), opts)
 	},
 	SourceParallelism: scanParallelism,
+	// json-like formats decode only the projected columns (project.go).
+	SupportsProjection: true,
 }
 
 func init() {

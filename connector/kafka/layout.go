@@ -21,7 +21,10 @@ const (
 
 // readableMeta are the metadata keys the source fills.
 var readableMeta = map[string]bool{MetaTopic: true, MetaPartition: true, MetaOffset: true,
-	MetaTimestamp: true, MetaTimestampType: true, MetaLeaderEpoch: true}
+	MetaTimestamp: true, MetaTimestampType: true, MetaLeaderEpoch: true, MetaHeaders: true}
+
+// writableMeta are the metadata keys the sink writes.
+var writableMeta = map[string]bool{MetaTimestamp: true, MetaHeaders: true}
 
 // layout says where each column of a table lives in a Kafka record: in
 // the key, in the value, or in the record's metadata.
@@ -85,9 +88,9 @@ func newLayout(t *connector.Table, keyFields []string, writing bool) (*layout, e
 	for i, f := range t.Schema.Fields {
 		if isMeta(i) {
 			key := t.Metadata[i]
-			if !writing && !readableMeta[key] || writing && key != MetaTimestamp {
+			if !writing && !readableMeta[key] || writing && !writableMeta[key] {
 				return nil, bad("Invalid metadata key '%s' in column '%s'. Supported keys are: %s", key, f.Name,
-					"topic, partition, offset, timestamp, timestamp-type, leader-epoch (readable); timestamp (writable)")
+					"topic, partition, offset, timestamp, timestamp-type, leader-epoch, headers (readable); timestamp, headers (writable)")
 			}
 			l.meta = append(l.meta, metaCol{col: i, key: key})
 			continue

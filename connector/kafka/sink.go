@@ -53,6 +53,7 @@ type Sink struct {
 	cl          *kgo.Client
 	kenc, venc  format.Encoder
 	tsCol       int   // the writable 'timestamp' metadata column, or -1
+	hdrCol      int   // the writable 'headers' metadata column, or -1
 	partition   int32 // 'fixed': this subtask's partition
 	buf         []byte
 
@@ -80,7 +81,7 @@ func newSinkMode(t *connector.Table, upsert bool) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sink{t: t, cfg: cfg, lay: lay, topic: cfg.topics[0], upsert: upsert, tsCol: -1,
+	s := &Sink{t: t, cfg: cfg, lay: lay, topic: cfg.topics[0], upsert: upsert, tsCol: -1, hdrCol: -1,
 		guarantee: strings.ToLower(t.Options[OptSinkGuarantee]), partitioner: strings.ToLower(t.Options[OptSinkPartitioner])}
 	if s.guarantee == "" {
 		s.guarantee = GuaranteeAtLeastOnce
@@ -95,8 +96,12 @@ func newSinkMode(t *connector.Table, upsert bool) (*Sink, error) {
 		return nil, &UnsupportedError{Table: t.Name, Msg: fmt.Sprintf("Could not find and instantiate partitioner class '%s': "+
 			"custom partitioner classes are not supported; use 'default', 'fixed' or 'round-robin'", t.Options[OptSinkPartitioner])}
 	}
-	for _, m := range lay.meta {
-		s.tsCol = m.col // only 'timestamp' is writable (newLayout checks)
+	for _, m := range lay.meta { // newLayout allows only the writable keys
+		if m.key == MetaTimestamp {
+			s.tsCol = m.col
+		} else {
+			s.hdrCol = m.col
+		}
 	}
 	if s.kenc, err = s.encoder(OptKeyFormat, lay.keySchema, len(lay.keyCols) > 0); err != nil {
 		return nil, err
@@ -166,6 +171,10 @@ func (s *Sink) Write(ctx context.Context, b *types.Batch) error {
 	if s.tsCol >= 0 {
 		ts, _ = b.Cols[s.tsCol].(*array.Timestamp)
 	}
+	var hdrs *array.Map
+	if s.hdrCol >= 0 {
+		hdrs, _ = b.Cols[s.hdrCol].(*array.Map)
+	}
 	// One buffer per batch holds every encoded key and value: the producer
 	// keeps the slices until the records are sent, so it is never reused.
 	s.buf = make([]byte, 0, 64*b.Len())
@@ -211,6 +220,9 @@ func (s *Sink) Write(ctx context.Context, b *types.Batch) error {
 		}
 		if ts != nil && ts.IsValid(row) {
 			r.Timestamp = time.UnixMicro(int64(ts.Value(row)))
+		}
+		if hdrs != nil && hdrs.IsValid(row) {
+			r.Headers = headers(hdrs, row)
 		}
 		if s.partitioner == "fixed" {
 			r.Partition = s.partition
@@ -269,4 +281,27 @@ func project(b *types.Batch, schema *types.Schema, cols []int) *types.Batch {
 		out[i] = b.Cols[c]
 	}
 	return types.NewBatch(schema, out, b.Kinds, b.Len())
+}
+
+// headers returns row's entries of a MAP<STRING, BYTES> column as record
+// headers (entries with a NULL key are left out).
+func headers(m *array.Map, row int) []kgo.RecordHeader {
+	keys, _ := m.Keys().(*array.String)
+	vals, _ := m.Items().(*array.Binary)
+	if keys == nil || vals == nil {
+		return nil
+	}
+	start, end := m.ValueOffsets(row)
+	out := make([]kgo.RecordHeader, 0, end-start)
+	for i := int(start); i < int(end); i++ {
+		if keys.IsNull(i) {
+			continue
+		}
+		h := kgo.RecordHeader{Key: keys.Value(i)}
+		if vals.IsValid(i) {
+			h.Value = vals.Value(i)
+		}
+		out = append(out, h)
+	}
+	return out
 }

@@ -40,6 +40,10 @@ type Source struct {
 	autoCommit     bool
 	commitInterval time.Duration
 	nextCommit     time.Time
+	// sel narrows decoded batches to a pushed-down projection (schema out)
+	// when the formats could not decode the projected columns alone.
+	sel []int
+	out *types.Schema
 }
 
 var (
@@ -59,15 +63,21 @@ func newSourceMode(t *connector.Table, upsert bool) (*Source, error) {
 	if err := cfg.sourceCheck(); err != nil {
 		return nil, err
 	}
-	var keyFields []string
-	if upsert {
-		keyFields = primaryKeyNames(t)
+	if _, err := newLayout(t, keyFieldsOf(t, upsert), false); err != nil {
+		return nil, err // checked on the full table, so errors name its columns
 	}
-	lay, err := newLayout(t, keyFields, false)
+	dt, sel := projected(t)
+	lay, err := newLayout(dt, keyFieldsOf(dt, upsert), false)
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{t: t, cfg: cfg, lay: lay, pos: map[tp]int64{}, stop: map[tp]int64{}, known: map[tp]bool{}}
+	s := &Source{t: dt, cfg: cfg, lay: lay, pos: map[tp]int64{}, stop: map[tp]int64{}, known: map[tp]bool{}, sel: sel}
+	if sel != nil {
+		s.out = &types.Schema{}
+		for _, c := range sel {
+			s.out.Fields = append(s.out.Fields, t.Schema.Fields[c])
+		}
+	}
 	if upsert {
 		s.upsert = newUpsertState()
 	}
@@ -96,7 +106,7 @@ func (s *Source) Open(ctx context.Context, task connector.Task) error {
 		return err
 	}
 	s.adm = kadm.NewClient(s.admCl)
-	if err := s.discover(ctx, s.cfg.startMode, true); err != nil {
+	if err := s.discover(ctx, s.cfg.startMode); err != nil {
 		return err
 	}
 	s.nextDiscovery = time.Now().Add(s.cfg.discovery)
@@ -107,7 +117,7 @@ func (s *Source) Open(ctx context.Context, task connector.Task) error {
 // discover lists the partitions and starts reading the new ones this
 // subtask owns, from mode's offsets (the startup mode at Open, the
 // earliest offset for partitions found later, as Flink).
-func (s *Source) discover(ctx context.Context, mode string, initial bool) error {
+func (s *Source) discover(ctx context.Context, mode string) error {
 	all, err := s.cfg.listPartitions(ctx, s.adm)
 	if err != nil {
 		return s.wrap(fmt.Errorf("listing the partitions of %s: %w", s.topicDesc(), err))
@@ -128,6 +138,19 @@ func (s *Source) discover(ctx context.Context, mode string, initial bool) error 
 	start, err := s.cfg.offsets(ctx, s.adm, mode, s.cfg.startOffsets, s.cfg.startTimestamp, mine)
 	if err != nil {
 		return s.wrap(fmt.Errorf("resolving the %s start offsets: %w", mode, err))
+	}
+	if mode == ModeSpecific && s.cfg.groupID != "" {
+		// As Flink's specific-offsets initializer: partitions without a
+		// given offset start at the group's committed offset, if any.
+		committed, err := s.cfg.offsets(ctx, s.adm, ModeGroup, nil, 0, mine)
+		if err != nil {
+			return s.wrap(err)
+		}
+		for p, o := range committed {
+			if _, ok := start[p]; !ok {
+				start[p] = o
+			}
+		}
 	}
 	var fallback map[tp]int64
 	for _, p := range mine {
@@ -203,7 +226,7 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 		return nil, io.EOF
 	}
 	if !bounded && s.cfg.discovery > 0 && time.Now().After(s.nextDiscovery) {
-		if err := s.discover(ctx, ModeEarliest, false); err != nil {
+		if err := s.discover(ctx, ModeEarliest); err != nil {
 			return nil, err
 		}
 		s.nextDiscovery = time.Now().Add(s.cfg.discovery)
@@ -267,7 +290,11 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 		}
 		return nil, nil
 	}
-	return s.dec.flush(), nil
+	b := s.dec.flush()
+	if s.sel != nil {
+		b = connector.ProjectBatch(b, s.sel, s.out)
+	}
+	return b, nil
 }
 
 func (s *Source) decode(r *kgo.Record) error {
@@ -335,6 +362,15 @@ func (s *Source) topicDesc() string {
 
 func (s *Source) wrap(err error) error {
 	return fmt.Errorf("table %s: %w", s.t.Name, err)
+}
+
+// keyFieldsOf returns the key columns upsert-kafka takes from the primary
+// key, or nil: 'kafka' reads key.fields.
+func keyFieldsOf(t *connector.Table, upsert bool) []string {
+	if !upsert {
+		return nil
+	}
+	return primaryKeyNames(t)
 }
 
 func primaryKeyNames(t *connector.Table) []string {

@@ -26,6 +26,9 @@ var scenarios = []struct {
 	{"Malformed", malformed},
 	{"CSVAndRaw", csvAndRaw},
 	{"Partitioners", partitioners},
+	{"Headers", headersMeta},
+	{"Debezium", debeziumChangelog},
+	{"UpsertRawKey", upsertRawKey},
 }
 
 func TestFake(t *testing.T) {
@@ -330,6 +333,16 @@ func csvAndRaw(t *testing.T, bootstrap string) {
 	if got := strings.Join(mustQuery(t, e, "SELECT line FROM rawt"), " "); got != `+I[1,x] +I[2,"y,z"]` {
 		t.Errorf("raw: %s", got)
 	}
+	// A projection over a positional format: decoded whole, then narrowed.
+	exec(t, e, "CREATE TABLE rawm (line STRING, off BIGINT METADATA FROM 'offset' VIRTUAL) "+with(topic, bootstrap, "format", "raw",
+		"scan.startup.mode", "earliest-offset", "scan.bounded.mode", "latest-offset"))
+	if got := strings.Join(mustQuery(t, e, "SELECT off FROM rawm"), " "); got != "+I[0] +I[1]" {
+		t.Errorf("raw projected: %s", got)
+	}
+	plan := strings.Join(mustQuery(t, e, "EXPLAIN SELECT off FROM rawm"), "\n")
+	if !strings.Contains(plan, "project=[off]") {
+		t.Errorf("projection not pushed into the Kafka source:\n%s", plan)
+	}
 	if _, err := e.ExecuteSQL(context.Background(), "CREATE TABLE csvt (a INT, b STRING) "+with(topic, bootstrap, "format", "csv",
 		"scan.startup.mode", "earliest-offset", "scan.bounded.mode", "latest-offset")); err != nil {
 		t.Fatal(err)
@@ -370,5 +383,73 @@ func partitioners(t *testing.T, bootstrap string) {
 		if tc.partitioner == "fixed" && seen[0] != 6 {
 			t.Errorf("fixed: partitions %v, want all in 0", seen)
 		}
+	}
+}
+
+// headersMeta writes headers through the writable 'headers' metadata
+// column and reads them back.
+func headersMeta(t *testing.T, bootstrap string) {
+	topic := kafkatest.Topic(t)
+	kafkatest.CreateTopic(t, bootstrap, topic, 1)
+	e := env()
+	exec(t, e, "CREATE TABLE h (v INT, hs MAP<STRING, BYTES> METADATA FROM 'headers') "+with(topic, bootstrap, "format", "json",
+		"scan.startup.mode", "earliest-offset", "scan.bounded.mode", "latest-offset"))
+	insert(t, e, "INSERT INTO h SELECT 1, MAP['trace', CAST('abc' AS BYTES), 'n', CAST('1' AS BYTES)]")
+	recs := kafkatest.ReadAll(t, bootstrap, topic)
+	if len(recs) != 1 || len(recs[0].Headers) != 2 || recs[0].Headers[0].Key != "trace" || string(recs[0].Headers[0].Value) != "abc" {
+		t.Fatalf("records %v", recs)
+	}
+	got := mustQuery(t, e, "SELECT v, hs['trace'] FROM h")
+	if strings.Join(got, " ") != "+I[1, x'616263']" {
+		t.Errorf("read back %v", got)
+	}
+}
+
+// debeziumChangelog: a changelog format in the value makes the source a
+// changelog source (+I, -U/+U, -D), and the sink writes one back.
+func debeziumChangelog(t *testing.T, bootstrap string) {
+	topic := kafkatest.Topic(t)
+	kafkatest.CreateTopic(t, bootstrap, topic, 1)
+	kafkatest.Produce(t, bootstrap, topic,
+		kafkatest.Record{Value: []byte(`{"before": null, "after": {"id": 1, "name": "a"}, "op": "c"}`)},
+		kafkatest.Record{Value: []byte(`{"before": {"id": 1, "name": "a"}, "after": {"id": 1, "name": "b"}, "op": "u"}`)},
+		kafkatest.Record{Value: []byte(`{"before": {"id": 1, "name": "b"}, "after": null, "op": "d"}`)})
+	e := env()
+	exec(t, e, "CREATE TABLE dbz (id INT, name STRING) "+with(topic, bootstrap, "format", "debezium-json",
+		"scan.startup.mode", "earliest-offset", "scan.bounded.mode", "latest-offset"))
+	if got := strings.Join(mustQuery(t, e, "SELECT id, name FROM dbz"), " "); got != "+I[1, a] -U[1, a] +U[1, b] -D[1, b]" {
+		t.Errorf("changelog: %s", got)
+	}
+	out := kafkatest.Topic(t)
+	exec(t, e, "CREATE TABLE dbz_out (id INT, name STRING) "+with(out, bootstrap, "format", "debezium-json"))
+	insert(t, e, "INSERT INTO dbz_out SELECT id, name FROM dbz")
+	recs := kafkatest.ReadAll(t, bootstrap, out)
+	if len(recs) != 4 {
+		t.Errorf("debezium sink wrote %d records, want 4", len(recs))
+	}
+}
+
+// upsertRawKey: a raw key and a value without the key column
+// (EXCEPT_KEY), the common layout of compacted topics.
+func upsertRawKey(t *testing.T, bootstrap string) {
+	topic := kafkatest.Topic(t)
+	kafkatest.CreateTopic(t, bootstrap, topic, 1)
+	e := env()
+	exec(t, e, fmt.Sprintf(`CREATE TABLE ur (k STRING, n BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (
+		'connector' = 'upsert-kafka', 'topic' = '%s', 'properties.bootstrap.servers' = '%s',
+		'key.format' = 'raw', 'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY',
+		'scan.bounded.mode' = 'latest-offset')`, topic, bootstrap))
+	insert(t, e, "INSERT INTO ur SELECT w, COUNT(*) FROM (VALUES ('a'), ('b'), ('a')) AS v(w) GROUP BY w")
+	recs := kafkatest.ReadAll(t, bootstrap, topic)
+	var kv []string
+	for _, r := range recs {
+		kv = append(kv, string(r.Key)+"="+string(r.Value))
+	}
+	if got := strings.Join(sorted(kv), " "); got != `a={"n":1} a={"n":2} b={"n":1}` {
+		t.Errorf("records %s", got)
+	}
+	rows := mustQuery(t, e, "SELECT k, n FROM ur")
+	if got := strings.Join(rows, " "); !strings.HasSuffix(got, "+U[a, 2]") && !strings.Contains(got, "+U[a, 2]") {
+		t.Errorf("changelog %s", got)
 	}
 }

@@ -49,7 +49,8 @@ var UpsertFactory = &connector.Factory{
 	SourceBounded: Factory.SourceBounded,
 	SourceMode:    func(map[string]string) types.ChangelogMode { return types.ModeAll },
 	// Like Flink's upsert sink, it takes +I/+U/-D: the planner drops -U.
-	SinkMode: func(map[string]string) types.ChangelogMode { return types.ModeUpsert },
+	SinkMode:           func(map[string]string) types.ChangelogMode { return types.ModeUpsert },
+	SupportsProjection: true,
 }
 
 func requirePrimaryKey(t *connector.Table) error {

@@ -36,7 +36,12 @@ type Decoder struct {
 	rows     int
 	skipped  int64
 	sizes    *format.Reserver // the last batch's sizes, reserved again after Flush
+	fast     *fastRow         // the one-pass path (fast.go); nil when the schema is outside it
+	usedFast bool             // the last Parse went the fast path
 }
+
+// fastPath enables the one-pass path; tests turn it off to compare.
+var fastPath = true
 
 var (
 	_ format.Decoder       = (*Decoder)(nil)
@@ -74,12 +79,20 @@ func newDecoder(schema *types.Schema, cfg config, builders []array.Builder) (*De
 	if err != nil {
 		return nil, err
 	}
+	if fastPath {
+		d.fast = d.newFastRow(schema.Fields, nil, d.builders)
+	}
 	return d, nil
 }
 
 // Decode appends the row of one JSON object. A blank record is ignored.
 func (d *Decoder) Decode(record []byte) error {
 	if len(format.TrimSpace(record)) == 0 {
+		return nil
+	}
+	if d.fast != nil && d.parseFast(record) {
+		d.fast.commit()
+		d.rows++
 		return nil
 	}
 	d.arena.Reset()
@@ -105,6 +118,9 @@ func (d *Decoder) Parse(record []byte) (int, error) {
 	if len(format.TrimSpace(record)) == 0 {
 		return 0, nil
 	}
+	if d.usedFast = d.fast != nil && d.parseFast(record); d.usedFast {
+		return 1, nil
+	}
 	d.arena.Reset()
 	v, err := d.p.ParseBytes(record)
 	if err == nil {
@@ -122,6 +138,10 @@ func (d *Decoder) Parse(record []byte) (int, error) {
 
 // Append appends the row of the last parsed record.
 func (d *Decoder) Append(int) types.RowKind {
+	if d.usedFast {
+		d.fast.commit()
+		return types.Insert
+	}
 	d.top.commit()
 	return types.Insert
 }

@@ -259,8 +259,16 @@ func addMetrics(m *Metrics, r *reply) {
 	}
 }
 
-func decodeColumns(b []byte) ([]arrow.Array, error) {
-	rd, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
+// decodeColumns reads a result batch. A corrupt batch (a broken worker)
+// is an error, never a panic or an allocation beyond the bytes received.
+func decodeColumns(b []byte) (cols []arrow.Array, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cols, err = nil, fmt.Errorf("decoding Python worker results: corrupt batch (%v)", r)
+		}
+	}()
+	mem := &limitAllocator{Allocator: memory.DefaultAllocator, left: 2*len(b) + 1<<20}
+	rd, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, fmt.Errorf("decoding Python worker results: %w", err)
 	}
@@ -272,12 +280,33 @@ func decodeColumns(b []byte) ([]arrow.Array, error) {
 		return nil, errors.New("Python worker returned no result batch")
 	}
 	rec := rd.RecordBatch()
-	cols := make([]arrow.Array, rec.NumCols())
+	cols = make([]arrow.Array, rec.NumCols())
 	for i := range cols {
 		cols[i] = rec.Column(i)
 		cols[i].Retain()
 	}
 	return cols, nil
+}
+
+// limitAllocator refuses (panics, recovered by decodeColumns) to hand out
+// more than left bytes in all.
+type limitAllocator struct {
+	memory.Allocator
+	left int
+}
+
+func (a *limitAllocator) Allocate(size int) []byte {
+	if a.left -= size; a.left < 0 {
+		panic("allocation beyond the batch's size")
+	}
+	return a.Allocator.Allocate(size)
+}
+
+func (a *limitAllocator) Reallocate(size int, b []byte) []byte {
+	if a.left -= size - len(b); a.left < 0 {
+		panic("allocation beyond the batch's size")
+	}
+	return a.Allocator.Reallocate(size, b)
 }
 
 // Close asks the worker to run the functions' close() and exit, and

@@ -62,6 +62,18 @@ func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 	if n == 0 || n > maxFrame {
 		return 0, buf, fmt.Errorf("Python worker sent a frame of %d bytes", n)
 	}
+	if n > 1<<20 && cap(buf) < int(n) {
+		// A large frame grows with the bytes that arrive, so a corrupt
+		// length costs nothing before the stream ends.
+		b, err := io.ReadAll(io.LimitReader(r, int64(n)))
+		if err == nil && len(b) < int(n) {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return 0, buf, err
+		}
+		return b[0], b[1:], nil
+	}
 	if cap(buf) < int(n) {
 		buf = make([]byte, n)
 	}

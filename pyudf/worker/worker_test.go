@@ -162,3 +162,7 @@ func TestManyInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func batchOf(cols ...arrow.Array) arrow.RecordBatch {
+	return array.NewRecordBatch(argSchema, cols, int64(cols[0].Len()))
+}

@@ -34,6 +34,8 @@ type calcHoist struct {
 	idx    []int32         // reused selection vector
 }
 
+// newCalcHoist plans a Calc's filter and projections (as cloned for this
+// instance) over inputs of n columns.
 func newCalcHoist(n int, filter expr.Expr, projs []expr.Expr) *calcHoist {
 	h := &calcHoist{n: n, shared: sharedSubexprs(filter, projs)}
 	seen := map[string]int{}

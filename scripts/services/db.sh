@@ -131,6 +131,17 @@ as_pg() {
 	fi
 }
 
+# resolve_pg_dir moves PostgreSQL's directory out of .services/ when the
+# postgres user cannot reach it (a checkout under /root, mode 700).
+resolve_pg_dir() {
+	[[ $(id -u) == 0 ]] && id postgres >/dev/null 2>&1 || return 0
+	mkdir -p "$SVC"
+	if ! runuser -u postgres -- test -x "$SVC" 2>/dev/null; then
+		PG_DIR="/var/tmp/spry-services-$(printf %s "$SVC" | md5sum | cut -c1-8)/postgres"
+		mkdir -p "$(dirname "$PG_DIR")"
+	fi
+}
+
 pg_ctl_() { as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DIR/data" "$@"; }
 
 pg_alive() {
@@ -193,20 +204,26 @@ case "${1:-}" in
 up)
 	start=$(date +%s.%N)
 	ensure_packages
+	resolve_pg_dir
 	my_up
 	pg_up
 	say "up in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo 0)")s"
 	;;
 down)
+	resolve_pg_dir
 	my_down
 	pg_down
 	;;
-status) status ;;
+status)
+	resolve_pg_dir
+	status
+	;;
 env)
 	echo "export SPRY_MYSQL_DSN='$(mysql_dsn)'"
 	echo "export SPRY_POSTGRES_DSN='$(postgres_dsn)'"
 	;;
 clean)
+	resolve_pg_dir
 	my_down
 	pg_down
 	say "removing $MY_DIR and $PG_DIR"

@@ -114,8 +114,14 @@ func fromEnv(t testing.TB, env, kind string) *Server {
 	t.Helper()
 	dsn := os.Getenv(env)
 	if dsn == "" {
-		t.Fatalf("%s is not set: run scripts/services.sh up and eval \"$(scripts/services.sh env)\" "+
-			"(or point %s at a %s server, see README)", env, env, kind)
+		msg := fmt.Sprintf("%s is not set: run scripts/services.sh up and eval \"$(scripts/services.sh env)\" "+
+			"(or point %s at a %s server, see README); make test does both", env, env, kind)
+		// make test sets SPRY_REQUIRE_SERVICES=1: there a missing server
+		// fails the test; a plain go test without servers skips it.
+		if os.Getenv("SPRY_REQUIRE_SERVICES") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	s, err := parse(dsn, kind)
 	if err != nil {

@@ -20,7 +20,7 @@ build:
 
 demo: build
 	@echo "==> running the demo jobs (examples/demo.sql) on the embedded runtime"
-	@rm -rf /tmp/spry-demo && mkdir -p /tmp/spry-demo && cp examples/data/words.csv /tmp/spry-demo/
+	@rm -rf /tmp/spry-demo && mkdir -p /tmp/spry-demo && cp examples/data/words.csv examples/data/clicks.csv /tmp/spry-demo/
 	./$(BIN) sql -f examples/demo.sql
 	@echo "==> the notebook job's CSV sink wrote:"
 	@cat /tmp/spry-demo/notebook_out/* 2>/dev/null || cat /tmp/spry-demo/notebook_out

@@ -40,3 +40,24 @@ SELECT a + 1, b, c FROM (VALUES (1, 'hi', 'hello'), (2, 'hi', 'hello')) AS t(a, 
 
 -- 3. The same word count in batch mode: final results only.
 SELECT word, COUNT(*) AS cnt FROM words GROUP BY word;
+
+-- 4. Event time (streaming): 10-second tumbling windows over clicks that
+--    arrive out of order by up to 2 seconds. Each window is emitted once,
+--    when the watermark passes its end (here: when the bounded file ends).
+SET 'execution.runtime-mode' = 'streaming';
+SET 'parallelism.default' = '1';
+
+CREATE TABLE clicks (
+  user_name STRING,
+  url STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '2' SECOND
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '/tmp/spry-demo/clicks.csv',
+  'format' = 'csv'
+);
+
+SELECT window_start, window_end, COUNT(*) AS pv, COUNT(DISTINCT user_name) AS uv
+FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+GROUP BY window_start, window_end;

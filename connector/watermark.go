@@ -1,5 +1,11 @@
 package connector
 
+import (
+	"time"
+
+	"github.com/spry-engine/spry/expr"
+)
+
 // WatermarkSource is implemented by a Source that produces event-time
 // watermarks itself, for tables declaring
 // `WATERMARK FOR ts AS SOURCE_WATERMARK()` (Flink's
@@ -37,3 +43,34 @@ type IdleSource interface {
 type SkipCounter interface {
 	Skipped() int64
 }
+
+// WatermarkPushDown is optionally implemented by a Source that generates
+// a table's watermarks itself from its WATERMARK FOR expression (Flink's
+// SupportsWatermarkPushDown), e.g. per Kafka partition so that a subtask
+// reading several partitions does not drop a slower partition's rows as
+// late. The planner calls ApplyWatermark before Open, on connectors
+// registered with DeclareWatermarkPushDown, and only when the expression
+// reads the source's output columns directly; the source must then
+// return a WatermarkSource (and IdleSource) to use in its place, whose
+// watermarks the assigner forwards as for SOURCE_WATERMARK(). The source
+// itself does not implement WatermarkSource, so a SOURCE_WATERMARK()
+// table over such a connector still fails as in Flink.
+type WatermarkPushDown interface {
+	// ApplyWatermark hands over the bound watermark expression (over the
+	// source's output columns), the rowtime column's index and
+	// table.exec.source.idle-timeout (0: partitions never go idle), and
+	// returns the source to read from.
+	ApplyWatermark(e expr.Expr, rowtimeIndex int, idleTimeout time.Duration) (WatermarkSource, error)
+}
+
+// watermarkPushDown holds the connector names declared by
+// DeclareWatermarkPushDown; written only from init functions.
+var watermarkPushDown = map[string]bool{}
+
+// DeclareWatermarkPushDown records that the named connector's sources
+// implement WatermarkPushDown. Call it from an init function.
+func DeclareWatermarkPushDown(connectorName string) { watermarkPushDown[connectorName] = true }
+
+// SupportsWatermarkPushDown reports whether the named connector declared
+// WatermarkPushDown.
+func SupportsWatermarkPushDown(connectorName string) bool { return watermarkPushDown[connectorName] }

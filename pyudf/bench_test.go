@@ -44,15 +44,28 @@ func TestScalarOverhead(t *testing.T) {
 		}
 		return time.Since(start)
 	}
-	base := run("INSERT INTO snk SELECT x + 1 FROM src")
-	spry := run("INSERT INTO snk SELECT py_inc(x) FROM src")
-	script := fmt.Sprintf("import time\nf = lambda x: x + 1\ndata = list(range(1, %d))\nt = time.perf_counter()\nout = [f(v) for v in data]\nprint(time.perf_counter() - t)", n+1)
+	// The machine is shared: each timing is the best of three runs.
+	best := func(q string) time.Duration {
+		d := run(q)
+		for range 2 {
+			time.Sleep(time.Second) // a closed worker leaves its standby
+			d = min(d, run(q))
+		}
+		return d
+	}
+	base := best("INSERT INTO snk SELECT x + 1 FROM src")
+	// The first job starts its worker cold; later ones claim the standby
+	// worker the one before left (a warm start, as in a session).
+	cold := run("INSERT INTO snk SELECT py_inc(x) FROM src")
+	time.Sleep(time.Second)
+	spry := best("INSERT INTO snk SELECT py_inc(x) FROM src")
+	script := fmt.Sprintf("import time\nf = lambda x: x + 1\ndata = list(range(1, %d))\nbest = 1e9\nfor _ in range(3):\n    t = time.perf_counter()\n    out = [f(v) for v in data]\n    best = min(best, time.perf_counter() - t)\nprint(best)", n+1)
 	out, err := exec.Command(py, "-c", script).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	secs, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
 	loop := time.Duration(secs * float64(time.Second))
-	t.Logf("rows=%d  spry+python udf=%v  spry without udf=%v  plain python loop=%v  ratio=%.2fx (udf part %.2fx)",
-		n, spry, base, loop, spry.Seconds()/loop.Seconds(), (spry-base).Seconds()/loop.Seconds())
+	t.Logf("rows=%d  spry+python udf=%v (cold worker %v)  spry without udf=%v  plain python loop=%v  ratio=%.2fx (udf part %.2fx, cold %.2fx)",
+		n, spry, cold, base, loop, spry.Seconds()/loop.Seconds(), (spry-base).Seconds()/loop.Seconds(), cold.Seconds()/loop.Seconds())
 }

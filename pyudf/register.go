@@ -67,7 +67,9 @@ func Register(env *table.Environment, spec FunctionSpec, payload []byte) error {
 		cf.Scalar = fn.ScalarImpl()
 	case pyfn.Table:
 		cf.Table = fn.TableImpl()
-	case pyfn.Aggregate:
+	case pyfn.Aggregate, pyfn.TableAggregate:
+		// A table aggregate is an aggregate whose value is the ARRAY of
+		// the rows emit_value yields; flat_aggregate unnests it.
 		cf.Aggregate = pyagg.Impl(fn)
 	default:
 		return &Error{fmt.Sprintf("Python %s functions are not supported yet (function %s)", fn.Kind, spec.Name)}
@@ -144,6 +146,10 @@ func Resolve(spec FunctionSpec, payload []byte) (*pyfn.Function, error) {
 				name = spec.ResultNames[i]
 			}
 			fn.Result = append(fn.Result, types.Field{Name: name, Type: t})
+		}
+		// PyFlink declares a table aggregate's rows as one ROW type.
+		if fn.Kind == pyfn.TableAggregate && len(fn.Result) == 1 && fn.Result[0].Type.Kind == types.KindRow {
+			fn.Result = append([]types.Field(nil), fn.Result[0].Type.Fields...)
 		}
 	default:
 		return nil, &Error{fmt.Sprintf("kind of Python function %s must be scalar, table, aggregate or table_aggregate, got '%s'", spec.Name, spec.Kind)}

@@ -6,9 +6,12 @@
 // does (no consumer-group rebalancing): each subtask reads a fixed subset,
 // starting where scan.startup.mode says and, for a bounded scan, stopping
 // where scan.bounded.mode says. Its position (next offset per partition)
-// is the checkpointable state (SnapshotState / RestoreState). Watermarks
-// come from the table's WATERMARK clause applied after the source (Flink
-// generates them per partition inside the source; a later optimisation).
+// is the checkpointable state (SnapshotState / RestoreState). A table's
+// WATERMARK clause is pushed into the source, as Flink does: each
+// partition keeps its own watermark and the subtask emits the minimum over
+// its partitions that are not idle (watermark.go), so a partition lagging
+// behind the others on the same subtask does not have its rows dropped as
+// late.
 //
 // Records are decoded by the format registry's record decoders into the
 // output columns directly: the value format fills the value columns, the
@@ -111,7 +114,9 @@ var Factory = &connector.Factory{
 	Name: "kafka",
 	Description: "Reads from and writes to Apache Kafka topics (franz-go client). The source assigns partitions to subtasks " +
 		"(partition p of a topic goes to subtask (startIndex(topic) + p) mod parallelism, as Flink), is unbounded unless " +
-		"'scan.bounded.mode' is set, and keeps its offsets as checkpoint state. Metadata columns: 'topic' (STRING NOT NULL), " +
+		"'scan.bounded.mode' is set, and keeps its offsets as checkpoint state. A WATERMARK clause over the table's columns is " +
+		"generated per partition inside the source (the subtask's watermark is the minimum over its partitions; partitions " +
+		"without records for 'table.exec.source.idle-timeout' do not hold it back), as Flink. Metadata columns: 'topic' (STRING NOT NULL), " +
 		"'partition' (INT NOT NULL), 'offset' (BIGINT NOT NULL), 'timestamp' (TIMESTAMP_LTZ(3) NOT NULL, writable), " +
 		"'timestamp-type' (STRING NOT NULL), 'leader-epoch' (INT NULL), 'headers' (MAP<STRING, BYTES> NOT NULL, writable).",
 	FormatOption:      OptFormat,

@@ -44,6 +44,9 @@ type Source struct {
 	// when the formats could not decode the projected columns alone.
 	sel []int
 	out *types.Schema
+	// wm generates watermarks per partition when the planner pushed the
+	// table's WATERMARK clause down (watermark.go); nil otherwise.
+	wm *partWatermarks
 }
 
 var (
@@ -199,6 +202,9 @@ func (s *Source) discover(ctx context.Context, mode string) error {
 	assign := map[string]map[int32]kgo.Offset{}
 	for _, p := range mine {
 		s.pos[p] = start[p]
+		if s.wm != nil {
+			s.wm.assigned(p)
+		}
 		if e, ok := s.stop[p]; ok && start[p] >= e {
 			continue // nothing to read
 		}
@@ -261,6 +267,7 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 		return nil, ferr
 	}
 	var derr error
+	now := time.Now()
 	fs.EachRecord(func(r *kgo.Record) {
 		if derr != nil {
 			return
@@ -271,8 +278,12 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 			return // past the end (or a re-delivered record)
 		}
 		if !r.Attrs.IsControl() {
+			rows := s.dec.rows
 			if derr = s.decode(r); derr != nil {
 				return
+			}
+			if s.wm != nil {
+				s.wm.record(p, s.dec.rows-rows, now)
 			}
 		}
 		s.pos[p] = r.Offset + 1
@@ -285,6 +296,9 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 		return nil, derr
 	}
 	if s.dec.rows == 0 {
+		if s.wm != nil {
+			s.wm.runs = s.wm.runs[:0]
+		}
 		if bounded && s.active == 0 {
 			return nil, io.EOF
 		}
@@ -293,6 +307,11 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 	b := s.dec.flush()
 	if s.sel != nil {
 		b = connector.ProjectBatch(b, s.sel, s.out)
+	}
+	if s.wm != nil {
+		if err := s.wm.observe(b); err != nil {
+			return nil, s.wrap(fmt.Errorf("computing the watermark: %w", err))
+		}
 	}
 	return b, nil
 }

@@ -15,7 +15,8 @@ var UpsertFactory = &connector.Factory{
 		"a record is an upsert of its key, a record with a null value (tombstone) deletes it. The source normalises the " +
 		"upserts (Flink's ChangelogNormalize): the first record of a key is +I, later ones -U (previous row) and +U, " +
 		"a tombstone -D (previous row); it keeps the latest value per key in memory. The sink writes +I/+U rows as " +
-		"records and -D as tombstones (the planner drops -U rows before an upsert sink).",
+		"records and -D as tombstones (the planner drops -U rows before an upsert sink). A WATERMARK clause is generated " +
+		"per partition inside the source, as for 'kafka'.",
 	MoreFormatOptions: []string{OptKeyFormat, OptValueFormat},
 	Options: concat([]connector.Option{
 		{Key: OptTopic, Type: connector.TypeString, Required: true,

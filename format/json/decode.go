@@ -59,7 +59,14 @@ func NewDecoder(schema *types.Schema, opts map[string]string) (format.Decoder, e
 	for i, f := range schema.Fields {
 		bs[i] = types.NewBuilder(f.Type)
 	}
-	return newDecoder(schema, cfg, bs)
+	d, err := newDecoder(schema, cfg, bs)
+	if err != nil {
+		return nil, err
+	}
+	if d.fast != nil {
+		d.fast.setLazy() // its builders are read only through Flush
+	}
+	return d, nil
 }
 
 // NewRecordDecoder builds a decoder of single JSON records appending into
@@ -107,6 +114,7 @@ func (d *Decoder) Decode(record []byte) error {
 		}
 		return &format.DecodeError{Format: "JSON", Record: append([]byte(nil), record...), Err: err}
 	}
+	d.flushNulls()
 	d.top.commit()
 	d.rows++
 	return nil
@@ -142,14 +150,24 @@ func (d *Decoder) Append(int) types.RowKind {
 		d.fast.commit()
 		return types.Insert
 	}
+	d.flushNulls()
 	d.top.commit()
 	return types.Insert
 }
 
 // AppendNull appends a row of NULLs.
 func (d *Decoder) AppendNull() {
+	d.flushNulls()
 	for _, f := range d.top.fields {
 		f.null()
+	}
+}
+
+// flushNulls appends the fast path's deferred NULL rows before anything
+// else is appended or the builders are read.
+func (d *Decoder) flushNulls() {
+	if d.fast != nil {
+		d.fast.flushNulls()
 	}
 }
 
@@ -164,6 +182,7 @@ func (d *Decoder) Flush() *types.Batch {
 	if d.sizes == nil {
 		d.sizes = format.NewReserver(d.builders)
 	}
+	d.flushNulls()
 	d.sizes.Measure()
 	cols := make([]arrow.Array, len(d.builders))
 	for i, b := range d.builders {

@@ -1,8 +1,8 @@
 package json
 
 import (
-	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -59,9 +59,18 @@ type fastCell struct {
 type fastRow struct {
 	b     *array.StructBuilder // nil at the top level
 	names []string
+	plain []bool // the name has no quote or backslash, so its raw bytes can be matched in place
 	index map[string]int
 	cells []fastCell
 	seen  []bool // present in the record (NULL or not), for fail-on-missing-field
+
+	// A NULL nested row is counted in pending and appended with its
+	// neighbours by one AppendNulls, instead of a NULL per child builder
+	// per record (Nexmark events are two NULL rows out of three). Only
+	// for builders the decoder owns (lazy), whose one reader is Flush.
+	lazy    bool
+	pending int
+	kids    []*fastRow // the nested rows among cells
 }
 
 // newFastRow builds the fast path for fields, or returns nil if some
@@ -70,6 +79,7 @@ func (d *Decoder) newFastRow(fs []types.Field, sb *array.StructBuilder, bs []arr
 	r := &fastRow{b: sb, index: make(map[string]int, len(fs)), cells: make([]fastCell, len(fs)), seen: make([]bool, len(fs))}
 	for i, f := range fs {
 		r.names = append(r.names, f.Name)
+		r.plain = append(r.plain, !strings.ContainsAny(f.Name, "\"\\"))
 		r.index[f.Name] = i
 		c := &r.cells[i]
 		c.b = bs[i]
@@ -101,6 +111,7 @@ func (d *Decoder) newFastRow(fs []types.Field, sb *array.StructBuilder, bs []arr
 			if c.row = d.newFastRow(f.Type.Fields, nb, kids); c.row == nil {
 				return nil
 			}
+			r.kids = append(r.kids, c.row)
 			c.kind = fastNested
 		default:
 			return nil
@@ -127,19 +138,6 @@ func (sc *scanner) ws() {
 			return
 		}
 	}
-}
-
-// str reads a string starting after its opening quote; strings with a
-// backslash are left to the fastjson path.
-func (sc *scanner) str() []byte {
-	rest := sc.s[sc.pos:]
-	n := bytes.IndexByte(rest, '"')
-	if n < 0 || bytes.IndexByte(rest[:n], '\\') >= 0 {
-		sc.ok = false
-		return nil
-	}
-	sc.pos += n + 1
-	return rest[:n]
 }
 
 // number reads a number token as fastjson delimits it.
@@ -254,7 +252,7 @@ func (sc *scanner) object(r *fastRow, depth int) {
 			return
 		}
 		sc.pos++
-		key := sc.str()
+		i := sc.key(r, next)
 		sc.ws()
 		if !sc.ok || sc.pos >= len(sc.s) || sc.s[sc.pos] != ':' {
 			sc.ok = false
@@ -262,12 +260,6 @@ func (sc *scanner) object(r *fastRow, depth int) {
 		}
 		sc.pos++
 		sc.ws()
-		i := -1
-		if next < len(r.names) && string(key) == r.names[next] {
-			i = next
-		} else if j, found := r.index[string(key)]; found {
-			i = j
-		}
 		if i < 0 {
 			sc.skip(depth + 1)
 		} else {
@@ -336,7 +328,7 @@ func (sc *scanner) value(c *fastCell, depth int) {
 			sc.ok = false
 			return
 		}
-		c.i, err = strconv.ParseInt(string(sc.number()), 10, c.bits)
+		c.i, err = parseInt(sc.number(), c.bits)
 	case fastFloat32, fastFloat64:
 		if ch == '"' {
 			sc.ok = false
@@ -378,16 +370,45 @@ func (sc *scanner) value(c *fastCell, depth int) {
 	}
 }
 
+// setLazy defers the NULLs of nested rows (see fastRow.pending).
+func (r *fastRow) setLazy() {
+	r.lazy = true
+	for _, k := range r.kids {
+		k.setLazy()
+	}
+}
+
+// flushNulls appends the pending NULL rows of r and its descendants. The
+// order among them does not matter (NULLs are all alike); they only have
+// to be in before the next non-NULL value and before the builders are read.
+func (r *fastRow) flushNulls() {
+	for _, k := range r.kids {
+		k.flushNulls()
+	}
+	if r.pending > 0 {
+		r.b.AppendNulls(r.pending)
+		r.pending = 0
+	}
+}
+
 // commit appends the row's scratch values.
 func (r *fastRow) commit() {
 	if r.b != nil {
+		if r.pending > 0 {
+			r.b.AppendNulls(r.pending)
+			r.pending = 0
+		}
 		r.b.Append(true)
 	}
 	for i := range r.cells {
 		c := &r.cells[i]
 		if !c.set {
 			if c.kind == fastNested {
-				c.row.b.AppendNull()
+				if k := c.row; k.lazy {
+					k.pending++
+				} else {
+					k.b.AppendNull()
+				}
 			} else {
 				c.b.AppendNull()
 			}

@@ -1,6 +1,7 @@
 package json
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -18,6 +19,8 @@ var fastSchema = types.NewSchema(
 	types.Field{Name: "day", Type: types.Date},
 	types.Field{Name: "ts", Type: types.TimestampMs},
 	types.Field{Name: "r", Type: types.RowOf(types.Field{Name: "x", Type: types.BigInt}, types.Field{Name: "y", Type: types.String})},
+	types.Field{Name: "n", Type: types.RowOf(types.Field{Name: "k", Type: types.Int},
+		types.Field{Name: "in", Type: types.RowOf(types.Field{Name: "z", Type: types.String})})},
 )
 
 // decodeWith decodes recs with the fast path on or off and renders the
@@ -60,6 +63,17 @@ func TestFastPathAgrees(t *testing.T) {
 		`{"b":"TRUE","d":NaN}`, // fastjson oddities
 		`{"r":{"x":1,"x":2},"i":1,"i":null}`,
 		`{"\u0073":"esc key"}`,
+		`{"s":"a string longer than the short scan, with no escape at all"}`,
+		`{"s":"a string longer than the short scan\n with an escape after it"}`,
+		`{"s":"a string longer than the short scan, unterminated`,
+		`{"ss":1,"s":"prefix key","sx":2,"i":3}`, // keys sharing a prefix with a column
+		`{"r":{"y":"out of order","x":5},"i":-2147483648,"t":127}`,
+		`{"i":2147483648}`,  // INT overflow
+		`{"i":-0,"t":-129}`, // negative zero, TINYINT underflow
+		`{"r":{"x":123456789012345678,"y":"18 digits"}}`,     // longest fast integer
+		`{"r":{"x":9223372036854775807,"y":"strconv path"}}`, // 19 digits
+		`{"r":{"x":9223372036854775808,"y":"overflow"}}`,     // BIGINT overflow
+		`{"i":007,"r":{"x":1e3}}`,                            // leading zeros, exponent
 	}
 	for _, r := range recs {
 		fast := decodeWith(t, true, nil, []byte(r))
@@ -74,6 +88,34 @@ func TestFastPathAgrees(t *testing.T) {
 	}
 }
 
+// TestFastPathNullRuns decodes sequences of records whose nested rows are
+// NULL, present or absent in turn, some going the fastjson path, so the
+// deferred NULL rows must land in order.
+func TestFastPathNullRuns(t *testing.T) {
+	recs := []string{
+		`{"r":null,"n":{"k":1,"in":null}}`,
+		`{"r":{"x":1},"n":null}`,
+		`{"n":{"k":2,"in":{"z":"a"}}}`,
+		`{"r":{"y":"esc\n"},"n":{"in":null}}`, // fastjson path
+		`{"r":null,"n":null}`,
+		`{"i":1}`,
+		`{"n":{"in":{"z":"b"}},"r":{"x":3,"y":"c"}}`,
+		`{"n":{"k":4}}`,
+		`{"s":"\u0041","n":null}`, // fastjson path
+	}
+	for start := range recs {
+		for end := start + 1; end <= len(recs); end++ {
+			var in [][]byte
+			for _, r := range recs[start:end] {
+				in = append(in, []byte(r))
+			}
+			if fast, slow := decodeWith(t, true, nil, in...), decodeWith(t, false, nil, in...); fast != slow {
+				t.Fatalf("records %q:\nfast %s\nslow %s", recs[start:end], fast, slow)
+			}
+		}
+	}
+}
+
 // FuzzFastPath checks that the fast path and the fastjson path agree on
 // any record.
 func FuzzFastPath(f *testing.F) {
@@ -81,8 +123,11 @@ func FuzzFastPath(f *testing.F) {
 		`{"ts":"2024-01-02 03:04:05","day":"2024-01-01","f":3}`, `{"i":1,"i":"2"}`, `{}`, `[]`} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("{\"r\":null,\"n\":{\"k\":1,\"in\":null}}\n{\"n\":null}\n{\"r\":{\"x\":1}}"))
 	f.Fuzz(func(t *testing.T, rec []byte) {
-		if fast, slow := decodeWith(t, true, nil, rec), decodeWith(t, false, nil, rec); fast != slow {
+		// One record a line, so NULL rows deferred over records are covered.
+		recs := bytes.Split(rec, []byte("\n"))
+		if fast, slow := decodeWith(t, true, nil, recs...), decodeWith(t, false, nil, recs...); fast != slow {
 			t.Fatalf("record %q:\nfast %s\nslow %s", rec, fast, slow)
 		}
 	})

@@ -36,6 +36,9 @@ func (t *translator) watermarkAssigner(n *plan.WatermarkAssigner) (*Node, error)
 	} else {
 		cfg.Expr = nil
 	}
+	if cfg.Expr != nil && pushWatermark(in, cfg) {
+		cfg.Expr = nil // the assigner forwards the source's watermarks
+	}
 	node := &Node{
 		Name:        "WatermarkAssigner",
 		Desc:        "rowtime=[" + cfg.Schema.Fields[n.RowtimeIndex].Name + "], watermark=[" + wm + "]",

@@ -38,11 +38,26 @@ func Impl(f *pyfn.Function) *expr.AggregateFunction {
 			for i, a := range args {
 				ts[i] = a.Type
 			}
-			return f.Result[0].Type, &factory{f: f, args: ts}, nil
+			return ResultType(f), &factory{f: f, args: ts}, nil
 		},
 	}
 	pyfn.Store(af, f)
 	return af
+}
+
+// ResultType is an aggregate's result, or for a table aggregate the
+// ARRAY of its emitted rows: flat_aggregate unnests it, so the
+// aggregation's update of that one value retracts the group's previous
+// rows and emits the new ones, as Flink's table aggregation does.
+func ResultType(f *pyfn.Function) types.DataType {
+	if f.Kind != pyfn.TableAggregate {
+		return f.Result[0].Type
+	}
+	fs := make([]types.Field, len(f.Result))
+	for i, fd := range f.Result {
+		fs[i] = types.Field{Name: fd.Name, Type: fd.Type.WithNullable(true)}
+	}
+	return types.ArrayOf(types.RowOf(fs...))
 }
 
 type factory struct {
@@ -83,7 +98,7 @@ func (a *acc) worker() (*worker.Process, error) {
 	if f.Options != nil {
 		opts = f.Options()
 	}
-	res := types.ArrowSchema(&types.Schema{Fields: []types.Field{{Name: "value", Type: f.Result[0].Type.WithNullable(true)}}})
+	res := types.ArrowSchema(&types.Schema{Fields: []types.Field{{Name: "value", Type: ResultType(f).WithNullable(true)}}})
 	p, err := worker.Start(context.Background(), worker.Setup{Options: worker.FromConfig(opts),
 		Operator: "GroupAggregate(" + f.Name + ")", Parallelism: 1,
 		Program:  worker.Program{Mode: "aggregate", Functions: []worker.FunctionInfo{{Name: f.Name, Kind: string(f.Kind), FuncType: f.FuncType, Deterministic: f.Deterministic}}},

@@ -50,6 +50,7 @@ type Process struct {
 	readErr  error // the first error readLoop delivered; read after readDone
 	waitOnce sync.Once
 	waitErr  error
+	key      string // how it was launched (standby.go)
 }
 
 // Start launches a worker and sends it the program and functions. ctx
@@ -74,25 +75,14 @@ func Start(ctx context.Context, s Setup) (*Process, error) {
 			exe = abs // exec resolves relative paths against cmd.Dir
 		}
 	}
-	cmd := exec.Command(exe, "-u", "-m", "spry.worker")
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+strings.Join(o.pythonPath(), string(os.PathListSeparator)))
-	if o.WorkDir != "" {
-		cmd.Dir = o.WorkDir
-	}
-	in, err := cmd.StdinPipe()
+	paths := o.pythonPath()
+	env := append(os.Environ(), "PYTHONPATH="+strings.Join(paths, string(os.PathListSeparator)))
+	p, err := launch(exe, o.WorkDir, env, paths)
 	if err != nil {
-		return nil, err
+		return nil, startError(o.Executable, err)
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	p := &Process{cmd: cmd, in: in, w: bufio.NewWriterSize(in, 1<<16), r: bufio.NewReaderSize(out, 1<<16),
-		stderr: &tail{max: 4096}, operator: s.Operator, done: make(chan struct{})}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("could not start the Python worker %q (python.executable): %w", o.Executable, err)
-	}
+	p.operator = s.Operator
+	cmd := p.cmd
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -331,7 +321,11 @@ func (p *Process) Close(m *Metrics) error {
 		}
 		if r.closed {
 			_ = p.in.Close()
-			return p.wait()
+			err := p.wait()
+			if err == nil {
+				p.leaveStandby()
+			}
+			return err
 		}
 	}
 	return p.fail(io.ErrUnexpectedEOF)

@@ -425,15 +425,70 @@ class AggregatedTable(object):
 
 
 class FlatAggregateTable(object):
-    """The result of ``flat_aggregate(f)`` (table aggregate functions: not supported by the engine yet)."""
+    """The result of ``flat_aggregate(f)``: select the keys and the rows ``f`` emits.
+
+    Flink has no SQL for table aggregates, so the query is an internal SQL
+    form: the engine runs a table aggregate as an aggregate whose value is
+    the ARRAY of the rows ``emit_value`` yields, and ``CROSS JOIN UNNEST``
+    turns it into rows. In streaming, each update of a group's array
+    retracts the group's previous rows and emits the new ones, as Flink's
+    GroupTableAggregate does (see docs/python_udf.md).
+    """
 
     def __init__(self, table, keys, func):
         self._table, self._keys, self._func = table, keys, func
 
+    def _call(self):
+        # An uncalled udtaf takes the whole input row, as PyFlink's
+        # row-based flat_aggregate passes it.
+        from spry.table.udf import UserDefinedAggregateFunctionWrapper
+        f, t = self._func, self._table
+        if isinstance(f, UserDefinedAggregateFunctionWrapper):
+            schema = t.get_schema()
+            names, dtypes = schema.get_field_names(), schema.get_field_data_types()
+            row = "CAST(ROW(%s) AS ROW<%s>)" % (", ".join(quote(n) for n in names), ", ".join(
+                "%s %s" % (quote(n), _sql_type(d)) for n, d in zip(names, dtypes)))
+            f = f(Expression(row, None))
+        (e,) = t._exprs([f])
+        return e
+
     def select(self, *fields):
-        """Computes the output columns of each group (or window)."""
+        """Computes the output columns of each group."""
         from spry.errors import SpryError
-        raise SpryError("flat_aggregate (table aggregate functions) is not supported by Spry yet")
+        t = self._table
+        e = self._call()
+        base = e if getattr(e, "_base", None) is None else e._base
+        names = e._name if isinstance(e._name, tuple) else ((e._name,) if e._name else None)
+        q = t._q if t._q.can_filter() else t._q.wrap()
+        keys = [k.sql for k in self._keys]
+        knames = [k._name for k in self._keys]
+        inner = t._new(q.copy(select=keys + ["%s AS `$t`" % base.sql], group_by=keys or None))
+        fnames = _taf_fields(inner)
+        if fnames is None:
+            raise SpryError("flat_aggregate needs a table aggregate function (udtaf), got %s" % base.sql)
+        if names:
+            if len(names) != len(fnames):
+                raise SpryError("flat_aggregate alias names %d fields, the function emits %d" % (
+                    len(names), len(fnames)))
+            fnames = list(names)
+        outs = ["`$g`.%s" % quote(k) for k in knames] + ["`$u`.%s" % quote(n) for n in fnames]
+        raw = "SELECT %s FROM (%s) AS `$g` CROSS JOIN UNNEST(`$g`.`$t`) AS `$u`(%s)" % (
+            ", ".join(outs), inner._q.render(), ", ".join(quote(n) for n in fnames))
+        return t._new(Query(raw=raw)).select(*fields)
+
+
+def _taf_fields(inner):
+    """The names of the fields a table aggregate emits: its value is an ARRAY of ROWs."""
+    d = inner.get_schema().get_field_data_types()[-1]
+    children = getattr(d, "_children", None) or ()
+    if getattr(d, "_name", None) != "ARRAY" or len(children) != 1 or not children[0]._fields:
+        return None
+    return [f.name for f in children[0]._fields]
+
+
+def _sql_type(d):
+    """The Flink SQL text of a DataType (its str)."""
+    return str(d)
 
 
 class GroupWindowedTable(object):

@@ -6,7 +6,8 @@ accumulator per group id and answers the operator's requests, named by the
 
 - ``update``: columns (group int64, retract bool, args...): accumulate or
   retract each row into its group's accumulator;
-- ``result``: column (group): ``get_value`` of each group;
+- ``result``: column (group): ``get_value`` of each group (for a table
+  aggregate, the list of rows ``emit_value`` yields);
 - ``state``: column (group): each accumulator pickled (for checkpoints and
   two-phase aggregation), null for groups without one;
 - ``merge``: columns (group, state binary): merge pickled accumulators in;
@@ -22,6 +23,16 @@ import pyarrow as pa
 from spry.worker.runner import UDFException, _to_list, _user_traceback
 
 _EMPTY = pa.schema([])
+
+
+def _rows_of(arr):
+    # ROW arguments arrive as Rows with field names, as PyFlink passes them
+    # (row-based flat_aggregate hands the whole input row to accumulate).
+    vals = _to_list(arr)
+    if not pa.types.is_struct(arr.type):
+        return vals
+    from spry.common import Row
+    return [None if v is None else Row(**v) for v in vals]
 
 
 class _PandasAggregate(object):
@@ -84,7 +95,7 @@ class AggregateProgram(object):
     def _update(self, batch):
         groups = _to_list(batch.column(0))
         retract = _to_list(batch.column(1))
-        args = [_to_list(batch.column(i)) for i in range(2, batch.num_columns)]
+        args = [_rows_of(batch.column(i)) for i in range(2, batch.num_columns)]
         accumulate, retract_fn = self.agg.accumulate, getattr(self.agg, "retract", None)
         for i, g in enumerate(groups):
             row = [a[i] for a in args]
@@ -97,7 +108,29 @@ class AggregateProgram(object):
         return pa.RecordBatch.from_arrays([], schema=_EMPTY)
 
     def _result(self, batch):
+        if self.f.kind == "table_aggregate":
+            return self._emit(batch)
         vals = [self.agg.get_value(self._acc(g)) for g in _to_list(batch.column(0))]
+        return pa.RecordBatch.from_arrays([pa.array(vals, type=self.result_type)], names=["value"])
+
+    def _emit(self, batch):
+        # A table aggregate's value is the list of rows emit_value yields;
+        # the engine unnests it (flat_aggregate).
+        names = [f.name for f in self.result_type.value_type]
+        vals = []
+        for g in _to_list(batch.column(0)):
+            rows = []
+            for r in self.agg.emit_value(self._acc(g)) or ():
+                if isinstance(r, dict):
+                    r = [r.get(n) for n in names]
+                elif hasattr(r, "_values"):
+                    r = list(r._values)
+                elif not isinstance(r, (tuple, list)):
+                    r = [r]
+                if len(r) != len(names):
+                    raise TypeError("emit_value of %s yielded %d fields, expected %d" % (self.name, len(r), len(names)))
+                rows.append(dict(zip(names, r)))
+            vals.append(rows)
         return pa.RecordBatch.from_arrays([pa.array(vals, type=self.result_type)], names=["value"])
 
     def _state(self, batch):

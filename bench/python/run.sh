@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Python UDF throughput and start-up: Spry beside PyFlink (process and thread
+# mode) and a plain Python loop, same data, same run. Usage: run.sh [ROWS]
+# (default 1,000,000). Writes bench/python/RESULTS.md; see bench/README.md.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+rows=${1:-${SPRY_BENCH_ROWS:-1000000}}
+here=bench/python
+venv=.bench-venv/pyflink
+py=$root/.venv/bin/python # Spry's client and workers: needs pyarrow + cloudpickle
+[ -x "$py" ] || { echo "run 'make test' (or 'make venv') first to create .venv"; exit 2; }
+[ -x bin/spry ] || make build
+spry=$root/bin/spry
+export SPRY_PYTHON=$py
+out=$(mktemp -d /tmp/spry-pybench-XXXX)
+res=$out/results.tsv
+: >"$res"
+pyflink_note=""
+
+# --- PyFlink venv (cached; pip shows its progress) --------------------------
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyflink" 2>/dev/null; then
+  echo "==> installing apache-flink==2.3.0 into $venv (once; up to 20 min)"
+  python3 -m venv "$venv" &&
+    timeout 1200 "$venv/bin/pip" install --progress-bar on apache-flink==2.3.0 ||
+    pyflink_note="pip install apache-flink==2.3.0 failed or took over 20 min (exit $?)"
+fi
+if [ -z "$pyflink_note" ] && ! "$venv/bin/python" -c "import pyflink" 2>"$out/import.err"; then
+  pyflink_note="import pyflink failed: $(tail -1 "$out/import.err")"
+fi
+# PyFlink's thread mode runs the UDFs in an interpreter embedded in the JVM
+# (pemja); it starts from the base Python's sys.path, so the venv's
+# site-packages are added explicitly (else: No module named 'pemja').
+[ -z "$pyflink_note" ] && pyflink_env="PYTHONPATH=$("$venv/bin/python" -c 'import site; print(site.getsitepackages()[0])')"
+if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
+  JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  export JAVA_HOME
+fi
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v and appends
+# name, job seconds (printed by the script), wall seconds, peak RSS KiB,
+# seconds to first result and the process tree's peak RSS KiB to
+# results.tsv; stdout/stderr kept in $out/NAME.*
+measure() {
+  local name=$1; shift
+  local t0 rc
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err" &
+  local pid=$!
+  python3 $here/treerss.py $pid >"$out/$name.rss" &
+  local spid=$!
+  wait $pid
+  rc=$?
+  wait $spid
+  local wall rss job first tree
+  tree=$(cat "$out/$name.rss")
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$out/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/$name.time")
+  # a run shorter than the first sample: time -v's figure is the floor
+  [ "${tree:-0}" -lt "${rss:-0}" ] && tree=$rss
+  job=$(sed -n 's/^job_seconds=//p' "$out/$name.out" | tail -1)
+  first=$(sed -n 's/^first_result_epoch=//p' "$out/$name.out" | head -1)
+  [ -n "$first" ] && first=$(awk -v a="$first" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
+  if [ $rc -ne 0 ]; then
+    echo "    $name FAILED (exit $rc), see $out/$name.err:"; tail -5 "$out/$name.err" | sed 's/^/      /'
+    printf '%s\tFAILED\t\t\t\t%s\n' "$name" "$(grep -m1 -iE 'error|exception' "$out/$name.err" | cut -c1-160)" >>"$res"
+    return 1
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${job:-}" "$wall" "$rss" "${first:-}" "$tree" >>"$res"
+  echo "    $name: job ${job:--}s, wall ${wall}s, peak RSS ${rss} KiB (tree ${tree} KiB)${first:+, first result ${first}s}"
+}
+
+data=/tmp/spry-pybench-$rows.csv
+[ -f "$data" ] || { echo "==> generating $data"; python3 $here/gen.py "$rows" "$data"; }
+echo "==> (i) scalar Python UDF job over $rows rows, parallelism 1"
+measure plain "$py" $here/plain_loop.py "$data"
+measure spry "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread
+if [ -z "$pyflink_note" ]; then
+  measure pyflink_process env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process
+  measure pyflink_thread env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread
+fi
+echo "==> (ii) start-up, median of ${SPRY_BENCH_REPEAT:-3} runs"
+# start-up is short and noisy on a shared machine: the report takes the
+# median of $repeat runs (names NAME#i)
+repeat=${SPRY_BENCH_REPEAT:-3}
+for i in $(seq "$repeat"); do
+  measure "spry_wordcount#$i" "$spry" run -pyexec "$py" $here/word_count.py
+  [ -z "$pyflink_note" ] && measure "pyflink_wordcount#$i" env "$pyflink_env" "$venv/bin/python" $here/word_count.py
+  measure "spry_select1#$i" "$spry" sql -e 'SELECT 1'
+done
+
+"$py" $here/report.py "$res" "$rows" "$pyflink_note" "$out" >$here/RESULTS.md
+cat $here/RESULTS.md
+echo "==> raw output in $out"

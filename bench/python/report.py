@@ -113,7 +113,8 @@ def main():
     for n, e in failed.items():
         p("**%s failed:** `%s`\n" % (n, e))
 
-    p("## (i) Scalar Python UDF job, %s rows, parallelism 1\n" % format(rows, ","))
+    p("## (i) Scalar Python UDF job, %s rows, parallelism 1, median of %d runs\n" % (
+        format(rows, ","), count.get("spry", 1)))
     p("`INSERT INTO blackhole SELECT add_one(id), json_transform(payload) FROM csv`, "
       "`add_one = udf(lambda x: x + 1)`, `json_transform` parses the JSON payload, "
       "changes a field and dumps it (bench/python/udf_job.py, the same script on "
@@ -139,7 +140,7 @@ def main():
     p("\n## (ii) Start-up\n")
     p("bench/python/word_count.py (a 10-word `from_elements` word count, `execute().collect()`), "
       "same script on both engines; *first result* = from launching the process to the first row; "
-      "median of %d runs.\n" % max(count.values() or [1]))
+      "median of %d runs.\n" % count.get("spry_wordcount", 1))
     p("| run | first result | total wall | peak RSS | peak RSS, process tree |")
     p("|---|---|---|---|---|")
     for n, label in [("spry_wordcount", "`spry run word_count.py`"),
@@ -171,7 +172,22 @@ def main():
       "exits without reaping it). *process tree* is sampled every 50 ms by treerss.py: "
       "the peak of the summed RSS of the process and all its descendants (JVM, Python "
       "workers), shared pages counted once per process.")
-    p("The machine is shared with other jobs; one run per line, so compare within a run.")
+    p("The machine is shared with other jobs, so absolute times drift with its load; "
+      "compare within a run.\n")
+    p("## Reading the figures\n")
+    p("- PyFlink's *job* time holds a fixed cost (local mini-cluster job submission, "
+      "task deployment, starting the Beam worker or the embedded interpreter) of roughly "
+      "10-25 s on this machine, seen by running with ROWS=1000; at 1 M rows it is a "
+      "large share of the ratio. Raise ROWS to compare per-row cost only.")
+    p("- The plain loop parses the CSV with Python's `csv` module; Spry parses it in Go "
+      "and ships Arrow batches to one Python worker, so the worker's per-row work is the "
+      "two UDF calls plus Arrow conversion. That is why Spry can come out below 1× the loop.")
+    p("- Spry's time to the first word-count result is mostly the Python side: "
+      "interpreter start, `import pyarrow` (≈0.3 s here) and the gateway round trips; "
+      "the engine itself starts in the time of `spry sql -e 'SELECT 1'`.")
+    p("- PyFlink's thread mode needs the venv's site-packages on PYTHONPATH (run.sh sets "
+      "it): the interpreter embedded in the JVM (pemja) starts from the base Python's "
+      "sys.path and fails with `No module named 'pemja'` otherwise.")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Python UDF throughput and start-up: Spry beside PyFlink (process and thread
 # mode) and a plain Python loop, same data, same run. Usage: run.sh [ROWS]
-# (default 1,000,000). Writes bench/python/RESULTS.md; see bench/README.md.
+# (default 1,000,000); SPRY_BENCH_REPEAT=R runs each R times (default 3). Writes bench/python/RESULTS.md; see bench/README.md.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -72,17 +72,19 @@ measure() {
 
 data=/tmp/spry-pybench-$rows.csv
 [ -f "$data" ] || { echo "==> generating $data"; python3 $here/gen.py "$rows" "$data"; }
-echo "==> (i) scalar Python UDF job over $rows rows, parallelism 1"
-measure plain "$py" $here/plain_loop.py "$data"
-measure spry "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread
-if [ -z "$pyflink_note" ]; then
-  measure pyflink_process env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process
-  measure pyflink_thread env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread
-fi
-echo "==> (ii) start-up, median of ${SPRY_BENCH_REPEAT:-3} runs"
-# start-up is short and noisy on a shared machine: the report takes the
-# median of $repeat runs (names NAME#i)
+# the machine is shared and noisy: every figure is the median of $repeat
+# runs (names NAME#i), the engines interleaved so a slow spell hits all
 repeat=${SPRY_BENCH_REPEAT:-3}
+echo "==> (i) scalar Python UDF job over $rows rows, parallelism 1, $repeat runs"
+for i in $(seq "$repeat"); do
+  measure "plain#$i" "$py" $here/plain_loop.py "$data"
+  measure "spry#$i" "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread
+  if [ -z "$pyflink_note" ]; then
+    measure "pyflink_process#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process
+    measure "pyflink_thread#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread
+  fi
+done
+echo "==> (ii) start-up, $repeat runs"
 for i in $(seq "$repeat"); do
   measure "spry_wordcount#$i" "$spry" run -pyexec "$py" $here/word_count.py
   [ -z "$pyflink_note" ] && measure "pyflink_wordcount#$i" env "$pyflink_env" "$venv/bin/python" $here/word_count.py

@@ -116,10 +116,26 @@ var propertyOpts = map[string]func(v string) (kgo.Opt, error){
 	},
 }
 
+// defaultDeliveryTimeout is Kafka's producer default delivery.timeout.ms.
+const defaultDeliveryTimeout = 2 * time.Minute
+
+// deliveryTimeout is properties.delivery.timeout.ms, or Kafka's default.
+func (c *config) deliveryTimeout() (time.Duration, error) {
+	v, ok := c.props["delivery.timeout.ms"]
+	if !ok {
+		return defaultDeliveryTimeout, nil
+	}
+	d, err := millis(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("invalid value '%s' for 'properties.delivery.timeout.ms': expected a positive number of milliseconds", v)
+	}
+	return d, nil
+}
+
 // supportedProperties lists the client properties that take effect,
 // besides bootstrap.servers and group.id (for the docs).
 func supportedProperties() []string {
-	out := []string{"auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms"}
+	out := []string{"auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms", "delivery.timeout.ms"}
 	for k := range propertyOpts {
 		out = append(out, k)
 	}
@@ -137,10 +153,8 @@ func (c *config) clientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
 	// A short metadata min age: franz-go's 5 s default delays the first
 	// writes to a topic just created (its leader is not elected yet) by 5 s;
 	// Kafka's Java client retries after retry.backoff.ms (100 ms).
-	// delivery.timeout.ms is not mapped: franz-go measures its record
-	// timeout from the record's timestamp, which a 'timestamp' metadata
-	// column sets to any time. The producer retries with back-off until
-	// 'properties.retries' tries (default: unlimited) and then fails.
+	// The sink maps delivery.timeout.ms itself (Sink.Open); the producer
+	// retries with back-off until then, or 'properties.retries' tries.
 	opts := []kgo.Opt{kgo.SeedBrokers(c.bootstrap...), kgo.DialTimeout(connectTimeout), kgo.MetadataMinAge(250 * time.Millisecond)}
 	keys := make([]string, 0, len(c.props))
 	for k := range c.props {

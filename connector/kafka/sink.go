@@ -138,7 +138,18 @@ func (s *Sink) Open(ctx context.Context, task connector.Task) error {
 	if s.guarantee == GuaranteeNone {
 		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()), kgo.DisableIdempotentWrite())
 	}
-	var err error
+	deliveryTimeout, err := s.cfg.deliveryTimeout()
+	if err != nil {
+		return &ConfigError{Table: s.t.Name, Msg: err.Error()}
+	}
+	if s.tsCol < 0 {
+		// A broker lost during the run fails the job after Kafka's
+		// delivery.timeout.ms (default 2 min), as Flink's producer does,
+		// instead of retrying forever. franz-go counts the timeout from
+		// the record's timestamp, so a table that writes the 'timestamp'
+		// metadata column (any time at all) keeps the unlimited default.
+		opts = append(opts, kgo.RecordDeliveryTimeout(deliveryTimeout))
+	}
 	if s.cl, err = s.cfg.newClient(ctx, opts...); err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/kernel"
-	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -57,10 +56,7 @@ func NewIntervalJoin(cfg *IntervalJoinConfig) (Operator, error) {
 	if cfg.RowTime && (cfg.LeftTime < 0 || cfg.LeftTime >= cfg.LeftSchema.Len() || cfg.RightTime < 0 || cfg.RightTime >= cfg.RightSchema.Len()) {
 		return nil, &JoinConfigError{"interval join: time attribute column out of range"}
 	}
-	j := &intervalJoin{cfg: cfg, wm: math.MinInt64, pairs: concatSchemas(cfg.LeftSchema, cfg.RightSchema)}
-	if cfg.Residual != nil {
-		j.residual = CloneExpr(cfg.Residual)
-	}
+	j := &intervalJoin{cfg: cfg, timedJoinBase: newTimedJoinBase(cfg.LeftSchema, cfg.RightSchema, cfg.Residual)}
 	j.sides[0] = newTimedStore(cfg.LeftSchema)
 	j.sides[1] = newTimedStore(cfg.RightSchema)
 	return j, nil
@@ -81,16 +77,10 @@ func NewIntervalJoin(cfg *IntervalJoinConfig) (Operator, error) {
 // does, so the rowtimes in the output are not late downstream.
 type intervalJoin struct {
 	BaseOperator
-	cfg      *IntervalJoinConfig
-	ctx      *OpContext
-	residual expr.Expr
-	pairs    *types.Schema
-	eval     *expr.Context
-	size     int
-	now      func() int64
-	late     *metrics.Counter
-	sides    [2]*timedStore
-	wm       int64 // operator time: the last watermark (rowtime)
+	timedJoinBase
+	cfg   *IntervalJoinConfig
+	now   func() int64
+	sides [2]*timedStore
 
 	keyBuf   []byte
 	keyEnd   []int32
@@ -110,14 +100,8 @@ var (
 
 // Open picks up the evaluation context, clock and late-row counter.
 func (j *intervalJoin) Open(ctx *OpContext) error {
-	j.ctx = ctx
-	j.size = ctx.BatchSize
-	j.eval = ctx.Eval
-	if j.eval == nil {
-		j.eval = expr.NewContext(nil)
-	}
+	j.open(ctx)
 	j.now = ctx.Now
-	j.late = ctx.Metrics.Counter(metrics.LateRecordsDropped)
 	return nil
 }
 

@@ -3,14 +3,12 @@ package ops
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/kernel"
-	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -48,10 +46,7 @@ func NewTemporalJoin(cfg *TemporalJoinConfig) (Operator, error) {
 	if len(cfg.LeftKeys) == 0 || len(cfg.LeftKeys) != len(cfg.RightKeys) {
 		return nil, &JoinConfigError{"temporal join: needs as many left keys as right keys, at least one"}
 	}
-	j := &temporalJoin{cfg: cfg, wm: math.MinInt64, pairs: concatSchemas(cfg.LeftSchema, cfg.RightSchema)}
-	if cfg.Residual != nil {
-		j.residual = CloneExpr(cfg.Residual)
-	}
+	j := &temporalJoin{cfg: cfg, timedJoinBase: newTimedJoinBase(cfg.LeftSchema, cfg.RightSchema, cfg.Residual)}
 	j.left = newTimedStore(cfg.LeftSchema)
 	j.right = newTimedStore(cfg.RightSchema)
 	return j, nil
@@ -68,16 +63,9 @@ func NewTemporalJoin(cfg *TemporalJoinConfig) (Operator, error) {
 // late on arrival (rowtime <= watermark) are dropped and counted.
 type temporalJoin struct {
 	BaseOperator
+	timedJoinBase
 	cfg         *TemporalJoinConfig
-	ctx         *OpContext
-	residual    expr.Expr
-	pairs       *types.Schema
-	eval        *expr.Context
-	size        int
-	late        *metrics.Counter
 	left, right *timedStore
-	wm          int64
-	buf         []byte
 }
 
 var (
@@ -87,13 +75,7 @@ var (
 
 // Open picks up the evaluation context and the late-row counter.
 func (j *temporalJoin) Open(ctx *OpContext) error {
-	j.ctx = ctx
-	j.size = ctx.BatchSize
-	j.eval = ctx.Eval
-	if j.eval == nil {
-		j.eval = expr.NewContext(nil)
-	}
-	j.late = ctx.Metrics.Counter(metrics.LateRecordsDropped)
+	j.open(ctx)
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -40,4 +42,38 @@ func emitWatermark(out Collector, ts int64) error {
 		return w.EmitWatermark(ts)
 	}
 	return nil
+}
+
+// timedJoinBase is what the time-bounded joins (interval, temporal,
+// window) share: the evaluation context, the residual condition over
+// left ++ right, the output batch size, the late-row counter and the
+// operator's watermark.
+type timedJoinBase struct {
+	ctx      *OpContext
+	residual expr.Expr
+	pairs    *types.Schema
+	eval     *expr.Context
+	size     int
+	late     *metrics.Counter
+	wm       int64 // the last watermark processed
+	buf      []byte
+}
+
+func newTimedJoinBase(left, right *types.Schema, residual expr.Expr) timedJoinBase {
+	b := timedJoinBase{wm: math.MinInt64, pairs: concatSchemas(left, right)}
+	if residual != nil {
+		b.residual = CloneExpr(residual) // evaluation state is per subtask
+	}
+	return b
+}
+
+// open picks up the evaluation context and the late-row counter.
+func (b *timedJoinBase) open(ctx *OpContext) {
+	b.ctx = ctx
+	b.size = ctx.BatchSize
+	b.eval = ctx.Eval
+	if b.eval == nil {
+		b.eval = expr.NewContext(nil)
+	}
+	b.late = ctx.Metrics.Counter(metrics.LateRecordsDropped)
 }

@@ -3,14 +3,12 @@ package ops
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/spry-engine/spry/expr"
 	"github.com/spry-engine/spry/kernel"
-	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -46,10 +44,7 @@ func NewWindowJoin(cfg *WindowJoinConfig) (Operator, error) {
 	if len(cfg.LeftKeys) == 0 || len(cfg.LeftKeys) != len(cfg.RightKeys) {
 		return nil, &JoinConfigError{"window join: needs as many left keys as right keys, at least one"}
 	}
-	j := &windowJoin{cfg: cfg, wm: math.MinInt64, pairs: concatSchemas(cfg.LeftSchema, cfg.RightSchema)}
-	if cfg.Residual != nil {
-		j.residual = CloneExpr(cfg.Residual)
-	}
+	j := &windowJoin{cfg: cfg, timedJoinBase: newTimedJoinBase(cfg.LeftSchema, cfg.RightSchema, cfg.Residual)}
 	j.sides[0] = newTimedStore(cfg.LeftSchema)
 	j.sides[1] = newTimedStore(cfg.RightSchema)
 	return j, nil
@@ -61,16 +56,9 @@ func NewWindowJoin(cfg *WindowJoinConfig) (Operator, error) {
 // whose window has already fired is late: dropped and counted.
 type windowJoin struct {
 	BaseOperator
-	cfg      *WindowJoinConfig
-	ctx      *OpContext
-	residual expr.Expr
-	pairs    *types.Schema
-	eval     *expr.Context
-	size     int
-	late     *metrics.Counter
-	sides    [2]*timedStore
-	wm       int64
-	buf      []byte
+	timedJoinBase
+	cfg   *WindowJoinConfig
+	sides [2]*timedStore
 }
 
 var (
@@ -80,13 +68,7 @@ var (
 
 // Open picks up the evaluation context and the late-row counter.
 func (j *windowJoin) Open(ctx *OpContext) error {
-	j.ctx = ctx
-	j.size = ctx.BatchSize
-	j.eval = ctx.Eval
-	if j.eval == nil {
-		j.eval = expr.NewContext(nil)
-	}
-	j.late = ctx.Metrics.Counter(metrics.LateRecordsDropped)
+	j.open(ctx)
 	return nil
 }
 

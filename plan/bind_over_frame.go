@@ -184,27 +184,5 @@ func (l *lazyOver) resolve(e expr.Expr) expr.Expr {
 
 // replace rebuilds the tree above the placeholder over the real Over.
 func (l *lazyOver) replace(n Node) Node {
-	if n == Node(l) {
-		return l.node()
-	}
-	in := n.Inputs()
-	if len(in) == 0 {
-		return n
-	}
-	out := make([]Node, len(in))
-	for i, c := range in {
-		out[i] = l.replace(c)
-	}
-	n = n.WithInputs(out)
-	switch x := n.(type) {
-	case *Project:
-		exprs := make([]expr.Expr, len(x.Exprs))
-		for i, e := range x.Exprs {
-			exprs[i] = l.resolve(e)
-		}
-		x.Exprs = exprs
-	case *Filter:
-		x.Cond = l.resolve(x.Cond)
-	}
-	return n
+	return replacePlaceholder(n, l, func() Node { return l.node() }, l.resolve)
 }

@@ -161,3 +161,33 @@ func Walk(n Node, f func(Node) bool) {
 		Walk(c, f)
 	}
 }
+
+// replacePlaceholder rebuilds the tree n above placeholder (a node the
+// binder stood in while the select list was still being bound) over
+// real(), resolving the placeholder's references in the projections and
+// filters on the way with resolve.
+func replacePlaceholder(n, placeholder Node, real func() Node, resolve func(expr.Expr) expr.Expr) Node {
+	if n == placeholder {
+		return real()
+	}
+	in := n.Inputs()
+	if len(in) == 0 {
+		return n
+	}
+	out := make([]Node, len(in))
+	for i, c := range in {
+		out[i] = replacePlaceholder(c, placeholder, real, resolve)
+	}
+	n = n.WithInputs(out)
+	switch x := n.(type) {
+	case *Project:
+		exprs := make([]expr.Expr, len(x.Exprs))
+		for i, e := range x.Exprs {
+			exprs[i] = resolve(e)
+		}
+		x.Exprs = exprs
+	case *Filter:
+		x.Cond = resolve(x.Cond)
+	}
+	return n
+}

@@ -230,3 +230,20 @@ func (e *TypeError) Error() string {
 	return fmt.Sprintf("cannot apply '%s' to arguments of type '%s(%s)'. Supported form(s): %s",
 		e.Func, e.Func, strings.Join(got, ", "), e.Expected)
 }
+
+// IntValue returns a constant's value as int64 when it is a Go integer of
+// an integral SQL type (TINYINT through BIGINT): how literal arguments
+// (sizes, offsets, ranks) are read at bind time.
+func IntValue(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int8:
+		return int64(v), true
+	case int16:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case int64:
+		return v, true
+	}
+	return 0, false
+}

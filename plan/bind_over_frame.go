@@ -112,19 +112,7 @@ func (b *Binder) frameBound(fb *sql.FrameBound, unit FrameUnit, orderTypes []typ
 }
 
 // intValue reads an integral literal value.
-func intValue(v any) (int64, bool) {
-	switch v := v.(type) {
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	}
-	return 0, false
-}
+func intValue(v any) (int64, bool) { return expr.IntValue(v) }
 
 // lazyOver stands in for the Over node while the select list and ORDER BY
 // are bound; replace swaps in the real plan once every call is known.

@@ -149,17 +149,7 @@ func intLiteral(e expr.Expr) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	switch v := l.Value.(type) {
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	}
-	return 0, false
+	return expr.IntValue(l.Value)
 }
 
 // dropUnusedRankNumber turns off a Rank's rank column when the projection

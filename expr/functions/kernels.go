@@ -313,17 +313,7 @@ func constInt(a expr.Arg) (int64, bool) {
 	if !a.IsConst {
 		return 0, false
 	}
-	switch v := a.Const.(type) {
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	}
-	return 0, false
+	return expr.IntValue(a.Const)
 }
 
 // constUpper returns a constant string argument upper-cased (units and

@@ -38,6 +38,14 @@ type OpContext struct {
 	// processing-time decision (PROCTIME(), proctime windows, state TTL)
 	// must read this clock, never time.Now.
 	Now func() int64
+	// StateBackend is state.backend: "hashmap" (state on the heap, the
+	// default) or "pebble" (state in a local pebble store under StateDir,
+	// for state larger than memory).
+	StateBackend string
+	// StateDir is this subtask's own local working directory for state
+	// (created by the runtime, removed when the job ends); "" when the
+	// job keeps all state on the heap.
+	StateDir string
 }
 
 // ProcessingTimeOperator is implemented by operators with processing-time

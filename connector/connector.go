@@ -55,6 +55,9 @@ type Task struct {
 	Parallelism int // number of instances
 	// BatchSize is the preferred number of rows per batch.
 	BatchSize int
+	// Checkpointing says the job takes checkpoints (the runtime sets it),
+	// so sinks that commit on checkpoint completion can run.
+	Checkpointing bool
 }
 
 // Source reads a table's rows as batches. The runtime calls Next in a loop

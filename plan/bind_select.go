@@ -61,6 +61,9 @@ func (b *Binder) selectBody(s *sql.Select, ord *orderSpec, outer *scope) (*rel, 
 	if err != nil {
 		return nil, err
 	}
+	if r, ok, err := b.tableAggregateBlock(s, items, ord, sc); ok {
+		return r, err
+	}
 	if len(s.GroupBy) > 0 || s.Having != nil {
 		return b.aggregateBlock(s, items, ord, sc)
 	}

@@ -68,8 +68,8 @@ func Register(env *table.Environment, spec FunctionSpec, payload []byte) error {
 	case pyfn.Table:
 		cf.Table = fn.TableImpl()
 	case pyfn.Aggregate, pyfn.TableAggregate:
-		// A table aggregate is an aggregate whose value is the ARRAY of
-		// the rows emit_value yields; flat_aggregate unnests it.
+		// A table aggregate is registered as an aggregate so the binder
+		// finds it; it plans it as a TableAggregate (flat_aggregate).
 		cf.Aggregate = pyagg.Impl(fn)
 	default:
 		return &Error{fmt.Sprintf("Python %s functions are not supported yet (function %s)", fn.Kind, spec.Name)}

@@ -104,7 +104,7 @@ func (t *task) released() (message, bool) {
 // hold keeps m back if its channel already delivered the barrier being
 // aligned, reporting whether it did.
 func (t *task) hold(m message) bool {
-	if !t.bar.aligning || !t.bar.seen[m.ch] {
+	if !t.bar.aligning || !t.bar.seen[m.ch] || t.job.coord.unaligned() {
 		return false
 	}
 	t.bar.held[m.ch] = append(t.bar.held[m.ch], m)
@@ -114,11 +114,24 @@ func (t *task) hold(m message) bool {
 // alignBarrier records barrier id from channel ch and handles it once
 // every open channel has delivered it.
 func (t *task) alignBarrier(ch int, id int64) error {
+	if t.job.coord.unaligned() && t.bar.aligning && id != t.bar.id {
+		// At least once: a newer barrier supersedes the one still
+		// awaited, an older one is late (Flink's barrier tracker).
+		if id < t.bar.id {
+			return nil
+		}
+		t.job.coord.decline(t.bar.id, errSuperseded)
+		t.bar.aligning = false
+		for c := range t.bar.seen {
+			t.bar.seen[c] = false
+		}
+	}
 	if !t.bar.aligning {
 		if id <= t.bar.last {
 			return &BarrierError{t.vertex.nameOrID(), t.index, fmt.Sprintf("barrier %d after barrier %d", id, t.bar.last)}
 		}
 		t.bar.aligning, t.bar.id = true, id
+		t.ck.alignStart = time.Now()
 	} else if id != t.bar.id {
 		return &BarrierError{t.vertex.nameOrID(), t.index, fmt.Sprintf("barrier %d while aligning barrier %d", id, t.bar.id)}
 	}
@@ -154,6 +167,9 @@ func (t *task) pollBarriers() error {
 	if err := t.maybeTick(); err != nil {
 		return err
 	}
+	if err := t.pollTriggers(); err != nil {
+		return err
+	}
 	bs, ok := t.source.(ops.BarrierSource)
 	if !ok {
 		return nil
@@ -178,6 +194,8 @@ func (t *task) pollBarriers() error {
 // see the barrier), then forwards the barrier on every outlet.
 func (t *task) handleBarrier(id int64) error {
 	t.bar.last = id
+	pc := t.job.coord.begin(id) // nil unless the barrier is a checkpoint's
+	align := t.alignment()
 	now := t.opCtx.Now()
 	for k, op := range t.ops {
 		t.cur = k
@@ -201,6 +219,11 @@ func (t *task) handleBarrier(id int64) error {
 		if err := o.control(t.ctx, msgBarrier, id); err != nil {
 			return err
 		}
+	}
+	if pc != nil {
+		// Snapshot after forwarding: nothing runs in between, and the
+		// next tasks start on the barrier sooner.
+		return t.checkpoint(pc, align)
 	}
 	return nil
 }

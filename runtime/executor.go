@@ -39,6 +39,21 @@ type Options struct {
 	// Metrics receives the operators' metrics; nil makes a fresh registry,
 	// which Job.Metrics returns.
 	Metrics *metrics.Registry
+	// Checkpoint enables periodic checkpoints (checkpoint.go); nil means
+	// none (savepoints still work).
+	Checkpoint *CheckpointConfig
+	// RestoreFrom is execution.savepoint.path: a chk-<n> directory, a
+	// savepoint directory or its _metadata file to start from.
+	RestoreFrom string
+	// AllowNonRestoredState is execution.savepoint.ignore-unclaimed-state:
+	// state of operators the job no longer has is skipped instead of
+	// failing the restore.
+	AllowNonRestoredState bool
+	// StateBackend is state.backend: "hashmap" (default) or "pebble".
+	StateBackend string
+	// StateDir is the root of the per-subtask local state directories;
+	// "" means os.TempDir().
+	StateDir string
 }
 
 // WallClock is the default Options.Clock.
@@ -59,6 +74,7 @@ type Job struct {
 	counters []*VertexProgress
 	collects []chan<- *types.Batch
 	metrics  *metrics.Registry
+	coord    *coordinator // checkpoints and savepoints (checkpoint_coord.go)
 }
 
 // Metrics returns the job's metric registry (late records dropped, records
@@ -100,8 +116,13 @@ func Execute(ctx context.Context, g *JobGraph, opts Options) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	coord, err := newCoordinator(ctx, g, opts, tasks)
+	if err != nil {
+		return nil, err
+	}
 	jctx, cancel := context.WithCancelCause(ctx)
-	j := &Job{graph: g, ctx: jctx, cancel: cancel, logger: opts.Logger, done: make(chan struct{}), metrics: opts.Metrics}
+	j := &Job{graph: g, ctx: jctx, cancel: cancel, logger: opts.Logger, done: make(chan struct{}), metrics: opts.Metrics, coord: coord}
+	coord.job = j
 	byVertex := map[int]*VertexProgress{}
 	for _, v := range g.Vertices {
 		vp := &VertexProgress{ID: v.ID, Name: v.Name}
@@ -120,8 +141,10 @@ func Execute(ctx context.Context, g *JobGraph, opts Options) (*Job, error) {
 		j.wg.Add(1)
 		go j.runTask(t)
 	}
+	coord.start()
 	go func() {
 		j.wg.Wait()
+		j.coord.stop()
 		j.cancel(nil)
 		for _, c := range uniqueChans(j.collects) {
 			close(c)

@@ -38,6 +38,7 @@ type task struct {
 	metrics    *metrics.Registry
 	status     wmStatus     // channel idleness and source watermarks (watermark_status.go)
 	bar        barrierState // barrier alignment and processing-time ticks (barrier.go)
+	ck         taskCkpt     // checkpoint triggers, completions, restore (checkpoint_task.go)
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
@@ -53,6 +54,7 @@ func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error
 		Logger:         opts.Logger.With("vertex", v.ID, "subtask", index),
 		BatchSize:      opts.BatchSize,
 		Now:            opts.Clock,
+		Checkpointing:  opts.Checkpoint != nil && !g.Batch,
 	}
 	for i, s := range v.Chain {
 		op, err := buildOp(s)
@@ -103,12 +105,20 @@ func (t *task) run() (err error) {
 		}
 		opened++
 	}
+	if err := t.restoreCheckpoint(); err != nil {
+		return err
+	}
 	t.initBarriers(len(t.chanInput))
 	defer t.stopBarriers()
 	if t.source != nil {
-		return t.runSource()
+		err = t.runSource()
+	} else {
+		err = t.runInputs()
 	}
-	return t.runInputs()
+	if err == nil {
+		err = t.job.coord.taskFinished(t)
+	}
+	return err
 }
 
 // runSource pulls the source until it ends, the job is cancelled or an
@@ -116,6 +126,12 @@ func (t *task) run() (err error) {
 func (t *task) runSource() error {
 	for !t.chainDone() {
 		if err := t.ctx.Err(); err != nil {
+			return context.Cause(t.ctx)
+		}
+		if t.ck.stopped { // after a stop-with-savepoint barrier
+			if err := t.waitStopped(); err != nil {
+				return err
+			}
 			return context.Cause(t.ctx)
 		}
 		t.cur = 0
@@ -193,9 +209,19 @@ func (t *task) runInputs() error {
 				}
 			}
 		}
+		if t.ck.complete.Load() > t.ck.notified.Load() {
+			if err := t.pollNotify(); err != nil {
+				return err
+			}
+		}
 		if !got {
 			select {
 			case m = <-t.inbox:
+			case <-t.ck.notify:
+				if err := t.pollNotify(); err != nil {
+					return err
+				}
+				continue
 			case <-t.ticks():
 				if err := t.tick(); err != nil {
 					return err
@@ -277,12 +303,16 @@ func (t *task) advanceWatermark(from int, ts int64) error {
 	if from == 0 {
 		t.wm = ts
 	}
+	if from < len(t.ops) && ts <= t.ck.opWM[from] {
+		return nil // never backwards: a restored chain keeps its watermarks
+	}
 	for k := from; k < len(t.ops); k++ {
 		prev := t.cur
 		t.cur = k
 		if err := t.ops[k].ProcessWatermark(ts, &t.outs[k]); err != nil {
 			return t.wrap(k, err)
 		}
+		t.ck.opWM[k] = ts
 		t.cur = prev
 		if g, ok := t.ops[k].(ops.WatermarkGenerator); ok && g.GeneratesWatermarks() {
 			return nil

@@ -126,6 +126,8 @@ func (p *printer) stmt(s Stmt) {
 	case *Execute:
 		p.WriteString("EXECUTE ")
 		p.stmt(s.Stmt)
+	case *StopJob:
+		p.stopJob(s)
 	default:
 		p.WriteString("<?>")
 	}

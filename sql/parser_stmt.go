@@ -4,7 +4,7 @@ import "strings"
 
 // statementKeywords are the words that can start a statement (for errors).
 var statementKeywords = []string{"SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "SHOW",
-	"USE", "DESCRIBE", "DESC", "EXPLAIN", "SET", "RESET", "BEGIN", "EXECUTE"}
+	"USE", "DESCRIBE", "DESC", "EXPLAIN", "SET", "RESET", "BEGIN", "EXECUTE", "STOP"}
 
 // parseStatement parses one statement (without the terminating ';').
 func (p *parser) parseStatement() Stmt {
@@ -36,6 +36,8 @@ func (p *parser) parseStatement() Stmt {
 		return p.parseReset()
 	case "BEGIN":
 		return p.parseStatementSet()
+	case "STOP":
+		return p.parseStopJob()
 	case "EXECUTE":
 		p.next()
 		if isKw(p.peek(), "STATEMENT") {

@@ -9,6 +9,8 @@
 //
 // Values are Go values as documented in package types and are stored
 // encoded by their declared type (EncodeValue), so a snapshot is plain
-// bytes. NewMemoryBackend keeps state on the heap; a disk backend for state
-// larger than memory implements the same Backend interface.
+// bytes. NewMemoryBackend keeps state on the heap; NewPebbleBackend keeps it
+// in a pebble store on local disk (Store), for state larger than memory,
+// and checkpoints it as immutable files as well as in the common snapshot
+// format.
 package state

@@ -78,8 +78,31 @@ var (
 	mapDesc   = StateDescriptor{Name: "perItem", Type: types.BigInt, KeyType: types.String}
 )
 
-func TestMemoryBackend(t *testing.T) {
-	b := NewMemoryBackend(KeyGroupRange{0, 9})
+// backendCtor builds a backend owning r with clock now (nil: the wall
+// clock); every backend test runs against each of them.
+type backendCtor func(t *testing.T, r KeyGroupRange, now func() time.Time) Backend
+
+var backends = []struct {
+	name string
+	new  backendCtor
+}{
+	{"memory", func(_ *testing.T, r KeyGroupRange, now func() time.Time) Backend {
+		if now == nil {
+			return NewMemoryBackend(r)
+		}
+		return NewMemoryBackend(r, WithClock(now))
+	}},
+	{"pebble", newTestPebble},
+}
+
+func TestBackend(t *testing.T) {
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) { testBackend(t, bk.new) })
+	}
+}
+
+func testBackend(t *testing.T, newBackend backendCtor) {
+	b := newBackend(t, KeyGroupRange{0, 9}, nil)
 	v, _ := b.Value(countDesc)
 	if _, _, err := v.Value(); !errors.Is(err, ErrNoCurrentKey) {
 		t.Fatalf("err = %v, want ErrNoCurrentKey", err)
@@ -126,8 +149,14 @@ func TestMemoryBackend(t *testing.T) {
 }
 
 func TestTTL(t *testing.T) {
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) { testTTL(t, bk.new) })
+	}
+}
+
+func testTTL(t *testing.T, newBackend backendCtor) {
 	now := time.Unix(1000, 0)
-	b := NewMemoryBackend(KeyGroupRange{0, 0}, WithClock(func() time.Time { return now }))
+	b := newBackend(t, KeyGroupRange{0, 0}, func() time.Time { return now })
 	d := countDesc
 	d.TTL = time.Minute
 	v, _ := b.Value(d)
@@ -144,9 +173,18 @@ func TestTTL(t *testing.T) {
 }
 
 // A snapshot split by key-group range and restored into two backends (a
-// rescale from 1 to 2 subtasks) keeps every key where it belongs.
+// rescale from 1 to 2 subtasks) keeps every key where it belongs; each
+// backend restores the other's snapshots.
 func TestSnapshotRestoreRescale(t *testing.T) {
-	src := NewMemoryBackend(KeyGroupRange{0, 7})
+	for _, from := range backends {
+		for _, to := range backends {
+			t.Run(from.name+"_to_"+to.name, func(t *testing.T) { testSnapshotRestoreRescale(t, from.new, to.new) })
+		}
+	}
+}
+
+func testSnapshotRestoreRescale(t *testing.T, newSrc, newDst backendCtor) {
+	src := newSrc(t, KeyGroupRange{0, 7}, nil)
 	v, _ := src.Value(countDesc)
 	m, _ := src.Map(mapDesc)
 	l, _ := src.List(listDesc)
@@ -161,7 +199,7 @@ func TestSnapshotRestoreRescale(t *testing.T) {
 		t.Fatal(err)
 	}
 	for sub := 0; sub < 2; sub++ {
-		dst := NewMemoryBackend(RangeForSubtask(8, 2, sub))
+		dst := newDst(t, RangeForSubtask(8, 2, sub), nil)
 		// Restore before and after declaring the states both work.
 		var dv ValueState
 		if sub == 0 {
@@ -195,10 +233,10 @@ func TestSnapshotRestoreRescale(t *testing.T) {
 		}
 	}
 	var se *SnapshotError
-	if err := NewMemoryBackend(KeyGroupRange{0, 7}).Restore(bytes.NewReader(snap.Bytes()[:20])); !errors.As(err, &se) {
+	if err := newDst(t, KeyGroupRange{0, 7}, nil).Restore(bytes.NewReader(snap.Bytes()[:20])); !errors.As(err, &se) {
 		t.Errorf("truncated snapshot: err = %v", err)
 	}
-	if err := NewMemoryBackend(KeyGroupRange{0, 7}).Restore(bytes.NewReader([]byte("garbage!garbage"))); !errors.As(err, &se) {
+	if err := newDst(t, KeyGroupRange{0, 7}, nil).Restore(bytes.NewReader([]byte("garbage!garbage"))); !errors.As(err, &se) {
 		t.Errorf("garbage snapshot: err = %v", err)
 	}
 }

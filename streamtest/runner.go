@@ -34,6 +34,12 @@ const StartTime = 0
 // queries emitted (statement and query errors are still checked).
 func RunFile(t *testing.T, path string, update bool) {
 	t.Helper()
+	runFile(t, path, update, false)
+}
+
+// runFile runs a test file, in recovery mode (recovery.go) when rec is set.
+func runFile(t *testing.T, path string, update, rec bool) {
+	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +52,9 @@ func RunFile(t *testing.T, path string, update bool) {
 	r.clock.Store(StartTime)
 	r.env = table.NewEnvironment(table.Settings{Parallelism: 1, Clock: r.clock.Load})
 	defer r.stop()
+	if rec {
+		r.rec = newRecovery(r, blocks)
+	}
 	for _, b := range blocks {
 		switch b.kind {
 		case blockStatement:
@@ -78,6 +87,7 @@ type runner struct {
 	barrier int64 // the last barrier injected into the running query
 	steps   int   // steps run on the running query
 	got     map[*block][]string
+	rec     *recovery // recovery mode: restore each query mid-input
 }
 
 func (r *runner) errorf(b *block, format string, a ...any) {
@@ -122,6 +132,7 @@ func (r *runner) startQuery(b *block) {
 	script.Reset()
 	script.SetLocation(r.env.Config().Location())
 	r.clock.Store(StartTime)
+	r.rec.startQuery()
 	res, err := r.env.ExecuteSQL(context.Background(), b.sql)
 	if !r.checkErr(b, err) {
 		r.query, r.broken = b, true
@@ -230,7 +241,7 @@ func (r *runner) step(b *block, update bool) {
 		want = sorted(want)
 	}
 	for _, m := range b.metrics {
-		v := res.MetricTotal(m.name)
+		v := res.MetricTotal(m.name) + r.rec.metricBase(m.name)
 		got = append(got, fmt.Sprintf("metric %s %d", m.name, v))
 		if !update && v != m.value {
 			r.t.Errorf("%s:%d: %s of the query of line %d: metric %s = %d, want %d", r.file, m.line, name, r.query.line, m.name, v, m.value)
@@ -240,6 +251,7 @@ func (r *runner) step(b *block, update bool) {
 	if !update && !slices.Equal(got[:len(got)-len(b.metrics)], want) {
 		r.errorf(b, "%s of the query of line %d: changelog differs\n%s", name, r.query.line, diff(want, got[:len(got)-len(b.metrics)]))
 	}
+	r.rec.afterStep(b)
 }
 
 // sync injects the next barrier and returns the rows emitted before it

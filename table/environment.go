@@ -3,6 +3,7 @@ package table
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,10 @@ type Settings struct {
 	// jobs the session starts instead of the wall clock: time-scripted
 	// tests drive it.
 	Clock func() int64
+	// Logger receives the jobs' logs (checkpoints, restarts); nil keeps
+	// job lifecycle logs quiet and sends restart warnings to
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Environment is one SQL session: configuration, catalogs and functions.
@@ -35,6 +40,9 @@ type Environment struct {
 	cat     *catalog.Manager
 	initErr error
 	clock   func() int64 // Settings.Clock
+	// jobLogger is Settings.Logger; jobs lists the session's jobs.
+	jobLogger *slog.Logger
+	jobs      jobRegistry
 }
 
 // NewEnvironment makes a session with the given settings. A bad value in
@@ -51,7 +59,7 @@ func NewEnvironment(s Settings) *Environment {
 		initial[k] = v
 	}
 	cfg, err := newConfig(initial)
-	e := &Environment{cfg: cfg, initErr: err, cat: catalog.New(), clock: s.Clock}
+	e := &Environment{cfg: cfg, initErr: err, cat: catalog.New(), clock: s.Clock, jobLogger: s.Logger}
 	if cfg == nil {
 		e.cfg, _ = newConfig(nil)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spry-engine/spry/connector"
 	"github.com/spry-engine/spry/expr"
+	"github.com/spry-engine/spry/metrics"
 	"github.com/spry-engine/spry/plan"
 	"github.com/spry-engine/spry/plan/physical"
 	"github.com/spry-engine/spry/runtime"
@@ -170,12 +171,57 @@ func (e *Environment) jobName(p *planned) string {
 	return "insert-into_" + strings.Join(sinks, ",")
 }
 
-func (e *Environment) runtimeOptions() runtime.Options {
-	return runtime.Options{
+// runtimeOptions derives a job's execution options from the session;
+// jobID names the job's checkpoints.
+func (e *Environment) runtimeOptions(jobID string) (runtime.Options, error) {
+	o := runtime.Options{
 		Eval:      expr.NewContext(e.cfg.Location()),
 		BatchSize: e.cfg.Int(KeyBatchSize, 0),
 		Clock:     e.clock,
+		Logger:    e.jobLogger,
+		Metrics:   metrics.NewRegistry(),
 	}
+	return o, e.cfg.applyFaultTolerance(&o, jobID)
+}
+
+// launch starts a planned program as a job of the session, registered
+// for SHOW JOBS, restarted by the session's restart strategy. A query's
+// rows arrive on the returned job's out channel.
+func (e *Environment) launch(ctx context.Context, p *planned, collect bool) (*jobRun, error) {
+	id, name := newJobID(), e.jobName(p)
+	opts, err := e.runtimeOptions(id)
+	if err != nil {
+		return nil, err
+	}
+	strategy, err := e.cfg.restartStrategy(opts.Checkpoint != nil)
+	if err != nil {
+		return nil, err
+	}
+	runCtx := context.WithoutCancel(ctx)
+	attempt := func(restore string) (*runtime.Job, <-chan *types.Batch, error) {
+		var ch chan *types.Batch
+		if collect {
+			ch = make(chan *types.Batch, 16)
+		}
+		g, err := p.program.JobGraph(physical.GraphOptions{Name: name, Collect: ch})
+		if err != nil {
+			return nil, nil, err
+		}
+		o := opts
+		o.RestoreFrom = restore
+		job, err := runtime.Execute(runCtx, g, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return job, ch, nil
+	}
+	r, err := newJobRun(id, name, collect, strategy, opts.RestoreFrom, e.restartLogger(), opts.Metrics, attempt)
+	if err != nil {
+		return nil, err
+	}
+	r.cfg = e.cfg
+	e.jobs.add(r)
+	return r, nil
 }
 
 func newJobID() string {
@@ -191,18 +237,13 @@ func (e *Environment) runQuery(ctx context.Context, st *sql.QueryStmt, text stri
 	if err != nil {
 		return nil, err
 	}
-	ch := make(chan *types.Batch, 16)
-	g, err := p.program.JobGraph(physical.GraphOptions{Name: e.jobName(p), Collect: ch})
-	if err != nil {
-		return nil, err
-	}
-	job, err := runtime.Execute(context.WithoutCancel(ctx), g, e.runtimeOptions())
+	job, err := e.launch(ctx, p, true)
 	if err != nil {
 		return nil, err
 	}
 	return &Result{
 		Kind: ResultRows, Schema: p.program.QuerySchema(), Changelog: !p.program.Batch,
-		JobID: newJobID(), Bounded: p.program.Bounded(), src: &jobStream{job: job, rows: ch},
+		JobID: job.id, Bounded: p.program.Bounded(), src: &jobStream{job: job, rows: job.out},
 	}, nil
 }
 
@@ -222,11 +263,7 @@ func (e *Environment) runInserts(ctx context.Context, ins []*sql.Insert, text st
 
 // startInsert runs a planned INSERT job.
 func (e *Environment) startInsert(ctx context.Context, p *planned, text string) (*Result, error) {
-	g, err := p.program.JobGraph(physical.GraphOptions{Name: e.jobName(p)})
-	if err != nil {
-		return nil, err
-	}
-	job, err := runtime.Execute(context.WithoutCancel(ctx), g, e.runtimeOptions())
+	job, err := e.launch(ctx, p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +277,7 @@ func (e *Environment) startInsert(ctx context.Context, p *planned, text string) 
 			row = append(row, int64(-1))
 		}
 	}
-	r := &Result{Kind: ResultJob, Schema: s, JobID: newJobID(), Bounded: p.program.Bounded(), src: &jobStream{job: job, final: valueRows(s, [][]any{row}).src}}
+	r := &Result{Kind: ResultJob, Schema: s, JobID: job.id, Bounded: p.program.Bounded(), src: &jobStream{job: job, final: valueRows(s, [][]any{row}).src}}
 	if e.cfg.Bool(KeyDMLSync) {
 		if err := job.Wait(); err != nil {
 			return nil, err

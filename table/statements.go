@@ -61,6 +61,8 @@ func (e *Environment) execute(ctx context.Context, st sql.Stmt, text string) (*R
 		return e.runInserts(ctx, []*sql.Insert{s}, text)
 	case *sql.StatementSet:
 		return e.runInserts(ctx, s.Inserts, text)
+	case *sql.StopJob:
+		return e.execStopJob(ctx, s)
 	}
 	return nil, &UnsupportedError{fmt.Sprintf("%T", st)}
 }
@@ -146,7 +148,7 @@ func (e *Environment) execShow(s *sql.Show) (*Result, error) {
 		}
 		col, names = "module name", []string{"core"}
 	case sql.ShowJobs:
-		return stringRows([]string{"job id", "job name", "status", "start time"}, nil, ResultRows), nil
+		return e.showJobs(), nil
 	default:
 		return nil, &UnsupportedError{"SHOW"}
 	}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"io"
 
-	"github.com/spry-engine/spry/runtime"
 	"github.com/spry-engine/spry/types"
 )
 
 // jobStream feeds a Result from a running job: a query's rows from its
 // collect channel, or, for an INSERT, a fixed row once the job is done.
 type jobStream struct {
-	job   *runtime.Job
+	job   *jobRun
 	rows  <-chan *types.Batch // nil for INSERT jobs
 	final stream              // rows shown after an INSERT job ends
 	done  bool

@@ -1,4 +1,7 @@
-// Command spry is Spry's command line: the SQL client (`spry sql`) and
+// Command spry is Spry's command line: the SQL client (`spry sql`), Python
+// jobs (`spry run`), the Python API's engine (`spry gateway`), the job
+// commands that reach a running engine's REST API (`spry list`,
+// `spry savepoint`, `spry stop`), `spry checkpoint info` and
 // `spry version`. Exit codes: 0 success, 1 a SQL or job error, 2 a usage
 // error.
 package main
@@ -11,7 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	_ "github.com/spry-engine/spry/connector/all"
-	_ "github.com/spry-engine/spry/pyudf" // Python UDFs registered through the gateway
+	_ "github.com/spry-engine/spry/pyudf"                  // Python UDFs registered through the gateway
+	_ "github.com/spry-engine/spry/state/checkpoint/cloud" // s3:// and gs:// checkpoint storage
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
@@ -33,6 +37,7 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newSQLCommand(), newVersionCommand(), newGatewayCommand(), newRunCommand())
+	root.AddCommand(newListCommand(), newSavepointCommand(), newStopCommand(), newCheckpointCommand())
 	err := root.Execute()
 	if err == nil {
 		return

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -24,6 +25,7 @@ type runOptions struct {
 	args       []string
 	config     map[string]string
 	clientExec string
+	restPort   int // --rest-port; -1 when not given
 }
 
 // pyOptions maps Flink's Python CLI options to configuration keys.
@@ -51,12 +53,14 @@ Options (as Flink's CLI):
                                  the Python that runs the script (default: $SPRY_PYTHON,
                                  else python.executable, else python3 on PATH)
   -D key=value                   any configuration option
+  --rest-port N                  serve the REST API (jobs, checkpoints, savepoints) on
+                                 127.0.0.1:N (or -D rest.port=N); see spry list/savepoint/stop
 `
 
 // parseRunArgs reads options up to the script; everything after the
 // script belongs to the script.
 func parseRunArgs(args []string) (*runOptions, error) {
-	o := &runOptions{config: map[string]string{}}
+	o := &runOptions{config: map[string]string{}, restPort: -1}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		next := func() (string, error) {
@@ -94,6 +98,16 @@ func parseRunArgs(args []string) (*runOptions, error) {
 				return nil, fmt.Errorf("-D takes key=value, got %q", kv)
 			}
 			o.config[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		case a == "--rest-port":
+			v, err := next()
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 65535 {
+				return nil, fmt.Errorf("--rest-port takes a port number, got %q", v)
+			}
+			o.restPort = n
 		case a == "--":
 			if i+1 < len(args) {
 				o.script, o.args = args[i+1], args[i+2:]
@@ -154,6 +168,11 @@ func runScript(o *runOptions) (int, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	stopREST, err := startREST(o.restPort, o.config, os.Stderr)
+	if err != nil {
+		return 0, err
+	}
+	defer stopREST()
 	srv := &gateway.Server{Engine: Version, Settings: table.Settings{Config: o.config}}
 	served := make(chan struct{})
 	go func() {

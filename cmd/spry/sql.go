@@ -23,6 +23,7 @@ func newSQLCommand() *cobra.Command {
 		memprofile       string
 		parallelism      int
 		defines          []string
+		restPort         int
 	)
 	cmd := &cobra.Command{
 		Use:   "sql",
@@ -75,6 +76,11 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 			c := &client{env: env, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
+			stopREST, err := startREST(restPort, cfg, cmd.ErrOrStderr())
+			if err != nil {
+				return &exitError{2, err}
+			}
+			defer stopREST()
 			switch {
 			case stmt != "":
 				return c.runScript(ctx, stmt)
@@ -94,6 +100,7 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 	cmd.Flags().StringVar(&mode, "mode", "", "runtime mode: streaming (default, as Flink) or batch")
 	cmd.Flags().IntVarP(&parallelism, "parallelism", "p", 0, fmt.Sprintf("parallelism.default (default: the number of cores, %d)", runtime.NumCPU()))
 	cmd.Flags().StringArrayVarP(&defines, "define", "D", nil, "set a configuration option, key=value (repeatable)")
+	cmd.Flags().IntVar(&restPort, "rest-port", -1, "serve the REST API (jobs, checkpoints, savepoints) on this port of 127.0.0.1 (or set rest.port)")
 	// Hidden: for profiling the engine (go tool pprof), not a user feature.
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = cmd.Flags().MarkHidden("cpuprofile")

@@ -5,6 +5,10 @@
 // Values are generated a batch at a time into typed Arrow builders. The
 // random generator is seeded per subtask, so a test sees the same rows on
 // every run (Flink's are not reproducible; nothing depends on that).
+//
+// The source's position is checkpointed (checkpoint.go, package lanes):
+// a restored job continues the sequences and the random streams where
+// the checkpoint left them, at the same or another parallelism.
 package datagen
 
 import (
@@ -37,8 +41,9 @@ const (
 
 // Factory is the datagen connector.
 var Factory = &connector.Factory{
-	Name:        "datagen",
-	Description: "Generates random or sequential rows, for demos and tests.",
+	Name: "datagen",
+	Description: "Generates random or sequential rows, for demos and tests. " +
+		"Its position is stored in checkpoints: a restored job emits each sequence value once, at the same or another parallelism.",
 	Options: []connector.Option{
 		{Key: OptRowsPerSecond, Type: connector.TypeInt, Default: strconv.Itoa(defaultRowsPerSec),
 			Description: "Rows per second to control the emit rate."},
@@ -93,19 +98,6 @@ func bounded(opts map[string]string) bool {
 func fieldOpt(opts map[string]string, name, key string) (string, bool) {
 	v, ok := opts["fields."+name+"."+key]
 	return v, ok
-}
-
-// shareOf splits total among n subtasks as Flink does: the first
-// total%n subtasks get one more.
-func shareOf(total int64, subtask, n int) int64 {
-	if n <= 0 {
-		n = 1
-	}
-	s := total / int64(n)
-	if total%int64(n) > int64(subtask) {
-		s++
-	}
-	return s
 }
 
 // OptionError is a bad datagen field option.

@@ -15,11 +15,10 @@ import (
 	"github.com/spry-engine/spry/types"
 )
 
-// generator appends n values to its builder. A sequence also reports how
-// many values it has left (-1: endless).
+// generator appends n values to its builder. How many rows there are is
+// the source's business (a sequence's size bounds it).
 type generator interface {
 	fill(n int)
-	left() int64
 }
 
 // genSpec is what a generator is built from.
@@ -68,8 +67,6 @@ type random struct {
 	nullRate float64
 	value    func()
 }
-
-func (g *random) left() int64 { return -1 }
 
 func (g *random) fill(n int) {
 	for i := 0; i < n; i++ {

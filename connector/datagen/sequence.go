@@ -14,17 +14,11 @@ func fmtS(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 // sequence emits start..end (inclusive), subtask i taking start+i,
 // start+i+p, ... as Flink's SequenceGenerator does.
 type sequence struct {
+	start           int64 // the value of row number 0
 	next, step, end int64
 	nullRate        float64
 	s               genSpec
 	appendN         func(v int64)
-}
-
-func (g *sequence) left() int64 {
-	if g.next > g.end {
-		return 0
-	}
-	return (g.end-g.next)/g.step + 1
 }
 
 func (g *sequence) fill(n int) {
@@ -37,6 +31,13 @@ func (g *sequence) fill(n int) {
 		g.next += g.step
 	}
 }
+
+// seek makes the next fill emit the values of row numbers first,
+// first+step, ... (the source's lanes choose them).
+func (g *sequence) seek(first, step int64) { g.next, g.step = g.start+first, step }
+
+// size is the number of values of the sequence.
+func (g *sequence) size() int64 { return g.end - g.start + 1 }
 
 func newSequence(s genSpec, nullRate float64) (generator, error) {
 	bound := func(key string) (int64, error) {
@@ -62,7 +63,7 @@ func newSequence(s genSpec, nullRate float64) (generator, error) {
 		return nil, s.err("start %d is greater than end %d", start, end)
 	}
 	p := max(s.task.Parallelism, 1)
-	g := &sequence{next: start + int64(s.task.Subtask), step: int64(p), end: end, nullRate: nullRate, s: s}
+	g := &sequence{start: start, next: start + int64(s.task.Subtask), step: int64(p), end: end, nullRate: nullRate, s: s}
 	switch b := s.b.(type) {
 	case *array.Int8Builder:
 		g.appendN = func(v int64) { b.Append(int8(v)) }

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/spry-engine/spry/connector"
+	"github.com/spry-engine/spry/connector/datagen/lanes"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -22,14 +23,22 @@ const seed = 0x5eed
 var now = time.Now
 
 type source struct {
-	table     *connector.Table
-	builders  []array.Builder
-	gens      []generator
-	remaining int64 // rows left for this subtask; -1: no limit
-	rate      float64
-	start     time.Time
-	emitted   int64
-	batch     int
+	table    *connector.Table
+	builders []array.Builder
+	gens     []generator
+	rate     float64
+	start    time.Time
+	emitted  int64
+	batch    int
+
+	// The rows are numbered 0..end-1 (end is lanes.Unbounded without
+	// 'number-of-rows' and sequences); lanes are this subtask's share,
+	// and a sequence's value is its start plus the row number, so a
+	// restored source resumes exactly (checkpoint.go).
+	task  connector.Task
+	lanes []lanes.Lane
+	end   int64
+	pcg   *rand.PCG // the random generators' source
 }
 
 var _ connector.Source = (*source)(nil)
@@ -63,15 +72,16 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 		return err
 	}
 	s.rate = float64(rps) / float64(p)
-	s.remaining = -1
+	s.task, s.end = task, lanes.Unbounded
 	if _, ok := s.table.Options[OptNumberOfRows]; ok {
 		n, err := s.intOpt(OptNumberOfRows, 0)
 		if err != nil {
 			return err
 		}
-		s.remaining = shareOf(n, task.Subtask, p)
+		s.end = n
 	}
-	r := rand.New(rand.NewPCG(seed, uint64(task.Subtask)))
+	s.pcg = rand.NewPCG(seed, uint64(task.Subtask))
+	r := rand.New(s.pcg)
 	for _, f := range s.table.Schema.Fields {
 		b := types.NewBuilder(f.Type)
 		g, err := newGenerator(genSpec{table: s.table.Name, name: f.Name, t: f.Type, b: b, opts: s.table.Options, r: r, task: task, now: now})
@@ -80,7 +90,11 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 		}
 		s.builders = append(s.builders, b)
 		s.gens = append(s.gens, g)
+		if sq, ok := g.(*sequence); ok {
+			s.end = min(s.end, sq.size())
+		}
 	}
+	s.lanes = lanes.Initial(task.Subtask, p, 1, s.end)
 	s.start = time.Now()
 	return nil
 }
@@ -90,15 +104,7 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 // due yet.
 func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 	n := int64(s.batch)
-	if s.remaining >= 0 {
-		n = min(n, s.remaining)
-	}
-	for _, g := range s.gens {
-		if l := g.left(); l >= 0 {
-			n = min(n, l)
-		}
-	}
-	if n == 0 {
+	if lanes.Peek(s.lanes) == lanes.Unbounded {
 		return nil, io.EOF
 	}
 	if s.rate > 0 {
@@ -120,7 +126,11 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 		}
 		n = min(n, allowed)
 	}
+	first, step, n, _ := lanes.Take(s.lanes, n)
 	for _, g := range s.gens {
+		if sq, ok := g.(*sequence); ok {
+			sq.seek(first, step)
+		}
 		g.fill(int(n))
 	}
 	cols := make([]arrow.Array, len(s.builders))
@@ -128,9 +138,6 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 		cols[i] = b.NewArray()
 	}
 	s.emitted += n
-	if s.remaining > 0 {
-		s.remaining -= n
-	}
 	return types.NewBatch(s.table.Schema, cols, nil, int(n)), nil
 }
 

@@ -9,8 +9,10 @@
 // splits, so one big file is read on every core (see split.go for how CSV
 // quotes are kept safe). The sink writes hidden in-progress files and renames them
 // to part-<uuid>-<subtask>-<n> when they roll or the job finishes, so
-// readers never see partial files. PARTITIONED BY tables are stored in
-// Hive-style k=v directories (partition*.go).
+// readers never see partial files; in a job with checkpoints a rolled
+// file waits for the next checkpoint to complete (sink_checkpoint.go), and
+// the source stores its byte offsets (source_checkpoint.go). PARTITIONED
+// BY tables are stored in Hive-style k=v directories (partition*.go).
 package filesystem
 
 import (
@@ -42,12 +44,17 @@ const (
 	OptPartitionDefault    = "partition.default-name"
 	defaultRollingFileSize = "128MB"
 	defaultRollover        = "30 min"
+	defaultInactivity      = "30 min"
 )
 
 // Factory is the filesystem connector.
 var Factory = &connector.Factory{
-	Name:         "filesystem",
-	Description:  "Reads and writes files in a directory (or one file) in a format such as csv or json.",
+	Name: "filesystem",
+	Description: "Reads and writes files in a directory (or one file) in a format such as csv or json. " +
+		"The sink writes hidden in-progress part files; a rolled file becomes visible as part-<uuid>-<subtask>-<n> when the job " +
+		"finishes or, in a job with checkpointing, when the first checkpoint after its roll completes (Flink's part-file lifecycle: " +
+		"exactly-once files across failures). Without checkpointing a rolled file becomes visible at once. " +
+		"The source stores its read position (file, byte offset) in checkpoints.",
 	FormatOption: OptFormat,
 	Options: []connector.Option{
 		{Key: OptPath, Type: connector.TypeString, Required: true,
@@ -59,13 +66,13 @@ var Factory = &connector.Factory{
 		{Key: OptPartitionDefault, Type: connector.TypeString, Default: "__DEFAULT_PARTITION__",
 			Description: "The default partition name in case the dynamic partition column value is null/empty string"},
 		{Key: OptRollingFileSize, Type: connector.TypeMemory, Default: defaultRollingFileSize,
-			Description: "The maximum part file size before rolling."},
+			Description: "The maximum part file size before rolling (checked on every row and at every checkpoint)."},
 		{Key: OptRolloverInterval, Type: connector.TypeDuration, Default: defaultRollover,
 			Description: "The maximum time duration a part file can stay open before rolling (by default long enough to avoid too many small files). The frequency at which this is checked is controlled by the 'sink.rolling-policy.check-interval' option."},
 		{Key: OptRollingCheck, Type: connector.TypeDuration, Default: "1 min",
-			Description: "The interval for checking time based rolling policies (Spry checks on every write)."},
+			Description: "The interval for checking time based rolling policies (Spry checks them on every write and every checkpoint, and paces process-time partition commits by it)."},
 		{Key: OptInactivityInterval, Type: connector.TypeDuration, Default: "30 min",
-			Description: "The maximum time duration a part file can stay inactive before rolling (accepted for compatibility)."},
+			Description: "The maximum time duration a part file can stay inactive (receive no rows) before rolling."},
 		{Key: "sink.parallelism", Type: connector.TypeInt,
 			Description: "Parallelism of writing files into external file system."},
 		{Key: "auto-compaction", Type: connector.TypeBool, Default: "false",

@@ -3,6 +3,7 @@ package filesystem
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"time"
 
@@ -25,13 +26,14 @@ type partitionedSink struct {
 	root   string
 	id     string
 	// rollSize and rollTime are the rolling policy of every partition.
-	rollSize int64
-	rollTime time.Duration
-	policy   *commitPolicy
-	task     connector.Task
-	ctx      context.Context
-	parts    map[string]*partWriter // by encoded partition values
-	ordered  []*partWriter          // in creation order, for deterministic commits
+	rollSize   int64
+	rollTime   time.Duration
+	inactivity time.Duration
+	policy     *commitPolicy
+	task       connector.Task
+	ctx        context.Context
+	parts      map[string]*partWriter // by encoded partition values
+	ordered    []*partWriter          // in creation order, for deterministic commits
 
 	// Per-batch scratch, reused so grouping allocates nothing per row.
 	keyBuf []byte
@@ -42,6 +44,13 @@ type partitionedSink struct {
 	idx    []int32
 	fill   []int32 // next free position of each slot in idx
 	ripe   []*partWriter
+
+	// With checkpointing (partition_checkpoint.go) files become visible
+	// and partitions are committed when checkpoints complete.
+	ckpt     bool
+	wm       int64             // the last watermark (partition-time trigger)
+	toCommit []partitionCommit // partitions due, by checkpoint id
+	wmAt     []checkpointWM    // the watermark of each pre-committed checkpoint
 }
 
 // partWriter is one partition this subtask writes.
@@ -72,14 +81,15 @@ func newPartitionedSink(t *connector.Table, base *sink) (connector.Sink, error) 
 		return nil, err
 	}
 	return &partitionedSink{table: t, layout: l, data: l.dataTable(t), root: base.dir, id: base.id,
-		rollSize: base.rollSize, rollTime: base.rollTime,
+		rollSize: base.rollSize, rollTime: base.rollTime, inactivity: base.inactivity, wm: math.MinInt64,
 		policy: p, parts: map[string]*partWriter{}, keys: make([]arrow.Array, len(l.keyCols))}, nil
 }
 
 // newPart opens the sink of partition rel, a plain sink of the data
 // columns writing into the partition's directory.
 func (s *partitionedSink) newPart(rel string, values []string) (*partWriter, error) {
-	ps := &sink{table: s.data, dir: filepath.Join(s.root, rel), id: s.id, rollSize: s.rollSize, rollTime: s.rollTime}
+	ps := &sink{table: s.data, dir: filepath.Join(s.root, rel), root: s.root, id: s.id,
+		rollSize: s.rollSize, rollTime: s.rollTime, inactivity: s.inactivity}
 	if err := ps.Open(s.ctx, s.task); err != nil {
 		return nil, err
 	}
@@ -96,7 +106,7 @@ func (s *partitionedSink) newPart(rel string, values []string) (*partWriter, err
 
 // Open remembers the task; partitions open as their first row arrives.
 func (s *partitionedSink) Open(ctx context.Context, task connector.Task) error {
-	s.ctx, s.task = ctx, task
+	s.ctx, s.task, s.ckpt = ctx, task, task.Checkpointing
 	return s.policy.open(task)
 }
 
@@ -214,7 +224,7 @@ func (s *partitionedSink) openPartition(i int) (*partWriter, error) {
 
 // commitDue commits the partitions whose process-time trigger fired.
 func (s *partitionedSink) commitDue(now time.Time) error {
-	if !s.policy.streamingCommits() {
+	if !s.policy.streamingCommits() || s.ckpt {
 		return nil
 	}
 	for _, w := range s.ordered {
@@ -244,6 +254,10 @@ func (s *partitionedSink) commitPartition(w *partWriter) error {
 // watermark passed (the partition-time trigger).
 func (s *partitionedSink) WriteWatermark(_ context.Context, wm int64) error {
 	if !s.policy.partitionTimeCommits() {
+		return nil
+	}
+	if s.ckpt {
+		s.wm = max(s.wm, wm) // checkpoints commit (PreCommit)
 		return nil
 	}
 	s.ripe = s.ripe[:0]

@@ -40,6 +40,9 @@ type partitionedSource struct {
 	inner  *source
 	consts []arrow.Array // current partition's key values, one row each
 	zeros  []int32
+	// resume is the restored position in partition cur, applied when it
+	// opens (partition_source_checkpoint.go).
+	resume []connector.SplitPosition
 }
 
 // partitionDir is one partition directory and its key values.
@@ -189,6 +192,12 @@ func (s *partitionedSource) openPartition(p partitionDir) error {
 	inner := src.(*source)
 	if err := inner.Open(s.ctx, s.task); err != nil {
 		return err
+	}
+	if s.resume != nil {
+		if err := inner.RestorePosition(s.resume); err != nil {
+			return err
+		}
+		s.resume = nil
 	}
 	s.inner = inner
 	return nil

@@ -58,7 +58,9 @@ func openReader(sp split, hazards []byte, buf []byte) (*fileReader, error) {
 		r.buf = make([]byte, want)
 	}
 	r.buf = r.buf[:cap(r.buf)]
-	if sp.index > 0 {
+	if sp.resumed {
+		r.off, r.hazard = sp.off, sp.hazard
+	} else if sp.index > 0 {
 		start, ok, err := findStart(f, sp, hazards)
 		if err != nil || !ok {
 			f.Close()

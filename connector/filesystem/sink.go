@@ -46,6 +46,18 @@ type sink struct {
 	// changelog is set when the format encodes row kinds (debezium-json,
 	// canal-json), so the sink writes updates and deletes as records.
 	changelog bool
+
+	// With checkpointing (sink_checkpoint.go) a rolled part file stays
+	// hidden until a checkpoint taken after the roll completes.
+	ckpt       bool
+	root       string // the table's directory; checkpoint states name files relative to it
+	inactivity time.Duration
+	lastWrite  time.Time
+	rolled     []partFile     // rolled since the last PreCommit
+	waiting    []pendingFiles // rolled before a checkpoint, by checkpoint id
+	// recorded says the open in-progress file is in a checkpoint's state
+	// (with its valid length), so a failed job must leave it for Restore.
+	recorded bool
 }
 
 var _ connector.Sink = (*sink)(nil)
@@ -55,7 +67,7 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &sink{table: t, dir: dir, id: uuid.NewString()}
+	s := &sink{table: t, dir: dir, root: dir, id: uuid.NewString()}
 	if t.Overwrite {
 		v, _ := overwriteIDs.LoadOrStore(t, s.id)
 		s.id = v.(string) // part names stay unique: they hold the subtask
@@ -74,6 +86,9 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 	if s.rollTime, err = connector.ParseDuration(roll); err != nil {
 		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
 	}
+	if s.inactivity, err = connector.ParseDuration(optOr(t.Options, OptInactivityInterval, defaultInactivity)); err != nil {
+		return nil, &connector.ValidationError{Table: t.Name, Msg: err.Error()}
+	}
 	if len(t.PartitionKeys) > 0 {
 		return newPartitionedSink(t, s)
 	}
@@ -82,7 +97,7 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 
 // Open makes the output directory and the encoder.
 func (s *sink) Open(_ context.Context, task connector.Task) error {
-	s.subtask = task.Subtask
+	s.subtask, s.ckpt = task.Subtask, task.Checkpointing
 	var err error
 	s.changelog = !format.SinkChangelogMode(OptFormat, s.table.Options).IsInsertOnly()
 	if s.enc, err = format.NewEncoder(OptFormat, s.table.Schema, s.table.Options); err != nil {
@@ -121,16 +136,25 @@ func (s *sink) partName() string { return fmt.Sprintf("part-%s-%d-%d", s.id, s.s
 func (s *sink) inProgress() string { return filepath.Join(s.dir, "."+s.partName()+".inprogress") }
 
 // Write encodes the rows into the current in-progress part file, rolling
-// to a new one by size or age.
+// to a new one by size, age or inactivity (the rolling policy).
 func (s *sink) Write(_ context.Context, b *types.Batch) error {
 	if !s.changelog {
 		if err := checkInsertOnly(s.table.Name, b); err != nil {
 			return err
 		}
 	}
+	now := timeNow()
+	if s.f != nil && s.timeToRoll(now) {
+		if err := s.roll(); err != nil {
+			return err
+		}
+	}
+	if b.Len() > 0 {
+		s.lastWrite = now
+	}
 	for i := 0; i < b.Len(); i++ {
-		if s.f != nil && (s.written >= s.rollSize || time.Since(s.opened) >= s.rollTime) {
-			if err := s.commit(); err != nil {
+		if s.f != nil && s.written >= s.rollSize {
+			if err := s.roll(); err != nil {
 				return err
 			}
 		}
@@ -139,7 +163,7 @@ func (s *sink) Write(_ context.Context, b *types.Batch) error {
 			if err != nil {
 				return fmt.Errorf("table %s: %w", s.table.Name, err)
 			}
-			s.f, s.w, s.written, s.opened = f, bufio.NewWriterSize(f, 64<<10), 0, time.Now()
+			s.f, s.w, s.written, s.opened, s.recorded = f, bufio.NewWriterSize(f, 64<<10), 0, now, false
 		}
 		var err error
 		if s.buf, err = s.enc.Encode(b, i, s.buf[:0]); err != nil {
@@ -152,6 +176,21 @@ func (s *sink) Write(_ context.Context, b *types.Batch) error {
 		s.written += int64(len(s.buf))
 	}
 	return nil
+}
+
+// timeToRoll reports whether the open part file is older than the
+// rollover interval or saw no row for the inactivity interval.
+func (s *sink) timeToRoll(now time.Time) bool {
+	return now.Sub(s.opened) >= s.rollTime || (s.inactivity > 0 && now.Sub(s.lastWrite) >= s.inactivity)
+}
+
+// roll ends the open part file: it becomes visible at once without
+// checkpointing, and pending until the next checkpoint completes with.
+func (s *sink) roll() error {
+	if !s.ckpt {
+		return s.commit()
+	}
+	return s.closePending()
 }
 
 // commit flushes and closes the in-progress file and renames it to its
@@ -188,12 +227,19 @@ func (s *sink) Finish(context.Context) error {
 		}
 	}
 	s.old = nil
+	if s.ckpt {
+		return s.finishCheckpointed()
+	}
 	return s.commit()
 }
 
 // Close drops an uncommitted in-progress file (the job failed or was
-// cancelled).
+// cancelled). With checkpointing, files a checkpoint's state names are
+// left for a restored job to commit (or truncate).
 func (s *sink) Close() error {
+	if s.ckpt {
+		return s.closeCheckpointed()
+	}
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.inProgress())

@@ -27,6 +27,7 @@ type source struct {
 	lines    bool          // every record is one line: files may be split
 	monitor  time.Duration // 0: bounded
 	pending  []split       // splits of this subtask not yet read
+	finished []split       // splits of this subtask read to their end (source_checkpoint.go)
 	seen     map[string]bool
 	lastScan time.Time
 
@@ -160,6 +161,7 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 			}
 		}
 		if s.rd.done() {
+			s.finished = append(s.finished, s.rd.sp)
 			s.closeFile()
 			continue
 		}

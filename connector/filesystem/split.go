@@ -29,6 +29,11 @@ type split struct {
 	path         string
 	index        int   // 0 for the first split of a file (or a whole file)
 	start, limit int64 // limit is math.MaxInt64 for the last split
+	// resumed is set on a split restored from a checkpoint in the middle:
+	// its reader starts at off (a record's start), hazard as it was.
+	resumed bool
+	off     int64
+	hazard  bool
 }
 
 // splitFile cuts a file of size bytes into up to n splits.

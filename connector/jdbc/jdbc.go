@@ -6,7 +6,9 @@
 // The 'url' option keeps Flink's JDBC syntax and picks the driver:
 // jdbc:mysql:// and jdbc:mariadb:// use go-sql-driver/mysql,
 // jdbc:postgresql:// uses pgx, jdbc:sqlite: uses modernc.org/sqlite (no
-// server). Every statement is parameterized; the password never appears in
+// server). With checkpoints, upserts are replay-safe and an append sink
+// can be exactly-once without XA ('sink.delivery-guarantee',
+// exactly_once.go). Every statement is parameterized; the password never appears in
 // errors, logs or plans (errors name the url without credentials).
 package jdbc
 
@@ -47,6 +49,8 @@ const (
 	OptSinkFlushInterval   = "sink.buffer-flush.interval"
 	OptSinkMaxRetries      = "sink.max-retries"
 	OptSinkParallelism     = "sink.parallelism"
+	OptDeliveryGuarantee   = "sink.delivery-guarantee"
+	OptExactlyOnceID       = "sink.exactly-once.id"
 	defaultFlushMaxRows    = 100
 	defaultFlushInterval   = time.Second
 	defaultMaxRetries      = 3
@@ -110,6 +114,15 @@ var Factory = &connector.Factory{
 			Description: "The max retry times if writing records to database failed."},
 		{Key: OptSinkParallelism, Type: connector.TypeInt,
 			Description: "Defines the parallelism of the JDBC sink operator (accepted; the sink runs at its input's parallelism)."},
+		{Key: OptDeliveryGuarantee, Type: connector.TypeEnum, Default: "at-least-once", Enum: []string{"at-least-once", "exactly-once"},
+			Description: "The delivery guarantee of an append sink (no primary key): 'at-least-once' flushes as configured and on every checkpoint, " +
+				"so rows written after the last completed checkpoint are written again after a restore; 'exactly-once' keeps the rows of each " +
+				"checkpoint interval in the checkpoint and writes them when the checkpoint completes, in one transaction with a marker row in the " +
+				"table spry_sink_commits, so each row is written once (needs checkpointing; buffers one checkpoint interval of rows in memory). " +
+				"An upsert sink (primary key) is replay-safe in either mode: a replay rewrites the same final rows."},
+		{Key: OptExactlyOnceID, Type: connector.TypeString,
+			Description: "The id of an exactly-once sink in the marker table spry_sink_commits (default: the 'table-name'). Give each job writing " +
+				"into the same database table in exactly-once mode its own id."},
 	},
 	NewSource:     newSource,
 	NewSink:       newSink,
@@ -156,6 +169,8 @@ type options struct {
 	cacheExpireWrite  time.Duration
 	cacheExpireAccess time.Duration
 	cacheMissing      bool
+	exactlyOnce       bool   // sink.delivery-guarantee = exactly-once
+	sinkID            string // sink.exactly-once.id
 }
 
 // parseOptions reads the (already validated) options of table t.
@@ -185,6 +200,11 @@ func parseOptions(t *connector.Table) (*options, error) {
 		return nil, err
 	}
 	p.cacheOptions(o)
+	p.exactlyOnce = strings.EqualFold(strings.TrimSpace(o[OptDeliveryGuarantee]), "exactly-once")
+	p.sinkID = o[OptExactlyOnceID]
+	if p.sinkID == "" {
+		p.sinkID = p.table
+	}
 	return p, nil
 }
 

@@ -41,6 +41,16 @@ type sink struct {
 	done    sync.WaitGroup  //
 	ctx     context.Context // the job's context, for background flushes
 	keyCols []arrow.Array   // scratch
+
+	// Exactly-once append mode (exactly_once.go).
+	eo      bool
+	subtask int
+	eoRows  []*types.Batch // rows since the last PreCommit
+	eoWait  []eoCheckpoint // pre-committed, not yet committed, by id
+	lastID  int64          // the last checkpoint pre-committed or restored
+	// started is set once the sink knows whether it was restored: a
+	// job started afresh first clears the markers of earlier jobs.
+	started bool
 }
 
 // bufRow is a buffered row: batch index into pending, row, and whether it
@@ -59,18 +69,29 @@ func newSink(t *connector.Table) (connector.Sink, error) {
 		return nil, fmt.Errorf("table %s: %w", t.Name, err)
 	}
 	s := &sink{table: t, password: t.Options[OptPassword], o: o, upsert: len(t.PrimaryKey) > 0}
+	s.eo = o.exactlyOnce && !s.upsert
 	s.st = newStatements(o.d, o.table, t.Schema.Names(), t.PrimaryKey)
 	return s, nil
 }
 
 // Open connects to the database and starts the interval flusher.
-func (s *sink) Open(ctx context.Context, _ connector.Task) error {
+func (s *sink) Open(ctx context.Context, task connector.Task) error {
 	db, err := connect(ctx, s.table.Name, s.o, s.password)
 	if err != nil {
 		return err
 	}
-	s.db, s.ctx, s.last = db, ctx, time.Now()
+	s.db, s.ctx, s.last, s.subtask = db, ctx, time.Now(), task.Subtask
 	s.byKey = map[string]int{}
+	if s.eo {
+		if !task.Checkpointing {
+			db.Close()
+			s.db = nil
+			return fmt.Errorf("table %s: '%s' = 'exactly-once' writes the rows of each checkpoint when it completes, "+
+				"but the job has checkpointing disabled: set 'execution.checkpointing.interval' (or use 'at-least-once')",
+				s.table.Name, OptDeliveryGuarantee)
+		}
+		return s.createMarkerTable(ctx)
+	}
 	if s.o.flushInterval > 0 && s.o.flushRows != 1 {
 		s.stop = make(chan struct{})
 		s.done.Add(1)
@@ -108,6 +129,9 @@ func (s *sink) Write(ctx context.Context, b *types.Batch) error {
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return s.err
+	}
+	if s.eo {
+		return s.bufferExactlyOnce(b)
 	}
 	n := b.Len()
 	for i := 0; i < n; {
@@ -203,24 +227,24 @@ func (s *sink) writeRows(ctx context.Context) error {
 	for i := range all {
 		all[i] = i
 	}
-	if err := s.exec(ctx, tx, ups, all, s.st.rowsPerInsert(), s.st.insertSQL); err != nil {
+	if err := s.exec(ctx, tx, s.pending, ups, all, s.st.rowsPerInsert(), s.st.insertSQL); err != nil {
 		return err
 	}
-	if err := s.exec(ctx, tx, dels, s.table.PrimaryKey, s.st.rowsPerDelete(), s.st.deleteSQL); err != nil {
+	if err := s.exec(ctx, tx, s.pending, dels, s.table.PrimaryKey, s.st.rowsPerDelete(), s.st.deleteSQL); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// exec runs the statement made by sqlFor over rows in chunks of per rows,
-// binding columns cols of each row.
-func (s *sink) exec(ctx context.Context, tx *sql.Tx, rows []bufRow, cols []int, per int, sqlFor func(int) string) error {
+// exec runs the statement made by sqlFor over rows (indexes into
+// batches) in chunks of per rows, binding columns cols of each row.
+func (s *sink) exec(ctx context.Context, tx *sql.Tx, batches []*types.Batch, rows []bufRow, cols []int, per int, sqlFor func(int) string) error {
 	args := make([]any, 0, min(len(rows), per)*len(cols))
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(len(rows), start+per)]
 		args = args[:0]
 		for _, r := range chunk {
-			b := s.pending[r.batch]
+			b := batches[r.batch]
 			for _, c := range cols {
 				v, err := s.o.d.argOf(b.Cols[c], s.table.Schema.Fields[c].Type, int(r.row))
 				if err != nil {
@@ -237,8 +261,12 @@ func (s *sink) exec(ctx context.Context, tx *sql.Tx, rows []bufRow, cols []int, 
 }
 
 // OnBarrier flushes before a checkpoint barrier passes (at-least-once, and
-// exactly-once in effect for idempotent upserts).
+// exactly-once in effect for idempotent upserts). An exactly-once append
+// sink keeps its rows: PreCommit puts them into the checkpoint.
 func (s *sink) OnBarrier(ctx context.Context, _ int64) error {
+	if s.eo {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -247,8 +275,14 @@ func (s *sink) OnBarrier(ctx context.Context, _ int64) error {
 	return s.flushLocked(ctx)
 }
 
-// Finish flushes what is left at the end of a bounded input.
-func (s *sink) Finish(ctx context.Context) error { return s.OnBarrier(ctx, 0) }
+// Finish flushes what is left at the end of a bounded input; an
+// exactly-once sink commits it as the final checkpoint would.
+func (s *sink) Finish(ctx context.Context) error {
+	if s.eo {
+		return s.finishExactlyOnce(ctx)
+	}
+	return s.OnBarrier(ctx, 0)
+}
 
 // Close stops the flusher and closes the connection pool; unflushed rows
 // of a cancelled job are dropped, as Flink's.

@@ -135,7 +135,8 @@ func (c *config) deliveryTimeout() (time.Duration, error) {
 // supportedProperties lists the client properties that take effect,
 // besides bootstrap.servers and group.id (for the docs).
 func supportedProperties() []string {
-	out := []string{"auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms", "delivery.timeout.ms"}
+	out := []string{"auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms", "delivery.timeout.ms",
+		"commit.offsets.on.checkpoint", "transaction.timeout.ms"}
 	for k := range propertyOpts {
 		out = append(out, k)
 	}

@@ -51,9 +51,6 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("%v: err = %v, want it to contain %q", tc.opts, err, tc.want)
 		}
 	}
-	if _, err := newSink(testTable(map[string]string{"sink.delivery-guarantee": "exactly-once"})); err == nil || !strings.Contains(err.Error(), "not supported yet") {
-		t.Errorf("exactly-once: %v", err)
-	}
 	var ue *UnsupportedError
 	if _, err := newSink(testTable(map[string]string{"sink.partitioner": "com.example.MyPartitioner"})); !errors.As(err, &ue) {
 		t.Errorf("custom partitioner class: %v", err)

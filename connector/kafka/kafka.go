@@ -5,8 +5,9 @@
 // The source assigns partitions to subtasks itself, as Flink's KafkaSource
 // does (no consumer-group rebalancing): each subtask reads a fixed subset,
 // starting where scan.startup.mode says and, for a bounded scan, stopping
-// where scan.bounded.mode says. Its position (next offset per partition)
-// is the checkpointable state (SnapshotState / RestoreState). A table's
+// where scan.bounded.mode says. Its position (next offset per partition,
+// and a bounded scan's end offsets) is its checkpoint state
+// (connector.CheckpointedSource, source_checkpoint.go). A table's
 // WATERMARK clause is pushed into the source, as Flink does: each
 // partition keeps its own watermark and the subtask emits the minimum over
 // its partitions that are not idle (watermark.go), so a partition lagging
@@ -20,7 +21,10 @@
 //
 // The sink writes each row as one record, key and value encoded by their
 // formats; upsert-kafka writes a tombstone (null value) for -D and reads
-// a compacted topic back as a changelog.
+// a compacted topic back as a changelog. With checkpointing the sink
+// flushes at each checkpoint ('at-least-once') or writes each
+// checkpoint's rows in a Kafka transaction committed when the checkpoint
+// completes ('exactly-once', sink_txn.go).
 package kafka
 
 import (
@@ -92,9 +96,17 @@ var (
 	}
 	sinkOpts = []connector.Option{
 		{Key: OptSinkGuarantee, Type: connector.TypeEnum, Default: "at-least-once", Enum: []string{"none", "at-least-once", "exactly-once"},
-			Description: "'none' sends without waiting for acknowledgements of all replicas to be flushed at the end, 'at-least-once' flushes and checks every record on finish (and checkpoint); 'exactly-once' (Kafka transactions) is not supported yet."},
+			Description: "The delivery guarantee. 'none': records are sent with leader acknowledgement only and delivery errors are ignored (rows may be lost or duplicated). " +
+				"'at-least-once': every record is awaited, with acknowledgements of all in-sync replicas, at each checkpoint and at the end " +
+				"of a bounded job, so none is lost; a restored job may write some again. 'exactly-once': the rows between two checkpoints " +
+				"go in one Kafka transaction (transactional id '<sink.transactional-id-prefix>-<subtask>-<checkpoint id>'), committed when " +
+				"the checkpoint completes; a restored job commits the transactions its checkpoint pre-committed and aborts those of the " +
+				"failed run, so a read_committed consumer sees every row once. Needs checkpointing ('execution.checkpointing.interval'); " +
+				"rows become visible to read_committed consumers at checkpoint completion, and a checkpoint must complete within " +
+				"'properties.transaction.timeout.ms' (default 15 min here, as Flink; the broker caps it at transaction.max.timeout.ms)."},
 		{Key: OptSinkTxnPrefix, Type: connector.TypeString,
-			Description: "The prefix of transactional ids for 'exactly-once' (not supported yet)."},
+			Description: "The prefix of the transactional ids of 'exactly-once' (required then). Use a prefix unique to the job: a job " +
+				"started without a checkpoint aborts the open transactions of ids with its prefix, starting at checkpoint 1."},
 		{Key: OptSinkParallelism, Type: connector.TypeInt,
 			Description: "Parallelism of the sink operator (accepted; the planner's parallelism applies)."},
 	}
@@ -114,7 +126,8 @@ var Factory = &connector.Factory{
 	Name: "kafka",
 	Description: "Reads from and writes to Apache Kafka topics (franz-go client). The source assigns partitions to subtasks " +
 		"(partition p of a topic goes to subtask (startIndex(topic) + p) mod parallelism, as Flink), is unbounded unless " +
-		"'scan.bounded.mode' is set, and keeps its offsets as checkpoint state. A WATERMARK clause over the table's columns is " +
+		"'scan.bounded.mode' is set, and keeps its offsets (and a bounded scan's end offsets) as checkpoint state: a restored " +
+		"job resumes each partition after the last row of the checkpoint, whichever subtask reads it now. A WATERMARK clause over the table's columns is " +
 		"generated per partition inside the source (the subtask's watermark is the minimum over its partitions; partitions " +
 		"without records for 'table.exec.source.idle-timeout' do not hold it back), as Flink. Metadata columns: 'topic' (STRING NOT NULL), " +
 		"'partition' (INT NOT NULL), 'offset' (BIGINT NOT NULL), 'timestamp' (TIMESTAMP_LTZ(3) NOT NULL, writable), " +
@@ -127,7 +140,7 @@ var Factory = &connector.Factory{
 		{Key: OptTopicPattern, Type: connector.TypeString,
 			Description: "A regular expression of the topics to read; topics created later are found by partition discovery."},
 		{Key: OptGroupID, Type: connector.TypeString,
-			Description: "The consumer group id: 'group-offsets' modes read its committed offsets, and with 'properties.enable.auto.commit' = 'true' the source commits its position."},
+			Description: "The consumer group id: 'group-offsets' modes read its committed offsets; the source commits each completed checkpoint's offsets to it ('properties.commit.offsets.on.checkpoint', default true), and with 'properties.enable.auto.commit' = 'true' also its position every 'properties.auto.commit.interval.ms'. A restored job reads from its checkpoint, not from the group."},
 		{Key: OptFormat, Type: connector.TypeString,
 			Description: "The format of the value part of Kafka messages (json, csv, raw, avro, debezium-json, canal-json, ...). Either 'format' or 'value.format'."},
 	}, formatOpts, commonOpts, []connector.Option{

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -35,13 +36,10 @@ func (e *UnsupportedError) Error() string { return fmt.Sprintf("table %s: %s", e
 // Sink is one subtask writing a table's rows into a Kafka topic.
 //
 // Records go to the producer asynchronously; with 'at-least-once' every
-// record's acknowledgement is awaited at Finish (and, with checkpointing,
-// at each checkpoint: Flush is the pre-commit), and a failed record fails
-// the job with its cause. 'exactly-once' will wrap the same writes in a
-// Kafka transaction per checkpoint (kgo.TransactionalID with the prefix of
-// sink.transactional-id-prefix plus the subtask, BeginTransaction after
-// each commit, EndTransaction on the checkpoint's completion): the hooks
-// are Flush (pre-commit) and a commit step this type will grow.
+// record's acknowledgement is awaited at Finish and at each checkpoint
+// (PreCommit), and a failed record fails the job with its cause.
+// 'exactly-once' writes the rows of each checkpoint in one Kafka
+// transaction, committed when the checkpoint completes (sink_txn.go).
 type Sink struct {
 	t           *connector.Table
 	cfg         *config
@@ -56,6 +54,11 @@ type Sink struct {
 	hdrCol      int   // the writable 'headers' metadata column, or -1
 	partition   int32 // 'fixed': this subtask's partition
 	buf         []byte
+	task        connector.Task
+	// adm sends the transaction requests of 'exactly-once', whose
+	// producer (cl) changes with every checkpoint; nil otherwise.
+	adm *kgo.Client
+	txn *txnSink
 
 	mu       sync.Mutex
 	firstErr error
@@ -87,8 +90,16 @@ func newSinkMode(t *connector.Table, upsert bool) (*Sink, error) {
 		s.guarantee = GuaranteeAtLeastOnce
 	}
 	if s.guarantee == GuaranteeExactlyOnce {
-		return nil, &UnsupportedError{Table: t.Name, Msg: "'sink.delivery-guarantee' = 'exactly-once' is not supported yet " +
-			"(Kafka transactions come with checkpointing); use 'at-least-once'"}
+		// Flink's validation, word for word.
+		prefix, ok := t.Options[OptSinkTxnPrefix]
+		if !ok {
+			return nil, &ConfigError{Table: t.Name, Msg: OptSinkTxnPrefix + " must be specified when using DeliveryGuarantee.EXACTLY_ONCE."}
+		}
+		timeout, err := cfg.txnTimeout()
+		if err != nil {
+			return nil, &ConfigError{Table: t.Name, Msg: err.Error()}
+		}
+		s.txn = &txnSink{prefix: prefix, timeout: timeout, next: 1}
 	}
 	switch s.partitioner {
 	case "", "default", "fixed", "round-robin":
@@ -126,6 +137,12 @@ func (s *Sink) encoder(key string, schema *types.Schema, want bool) (format.Enco
 // Open connects the producer (failing within seconds when no broker
 // answers) and, for the 'fixed' partitioner, picks the subtask's partition.
 func (s *Sink) Open(ctx context.Context, task connector.Task) error {
+	s.task = task
+	if s.txn != nil && !task.Checkpointing {
+		return &ConfigError{Table: s.t.Name, Msg: "'sink.delivery-guarantee' = 'exactly-once' commits Kafka transactions when " +
+			"checkpoints complete, but the job has checkpointing disabled: set 'execution.checkpointing.interval' " +
+			"(or use 'at-least-once')"}
+	}
 	opts := []kgo.Opt{kgo.DefaultProduceTopic(s.topic), kgo.AllowAutoTopicCreation()}
 	switch s.partitioner {
 	case "fixed":
@@ -150,11 +167,22 @@ func (s *Sink) Open(ctx context.Context, task connector.Task) error {
 		// metadata column (any time at all) keeps the unlimited default.
 		opts = append(opts, kgo.RecordDeliveryTimeout(deliveryTimeout))
 	}
-	if s.cl, err = s.cfg.newClient(ctx, opts...); err != nil {
-		return err
+	var lister *kgo.Client
+	if s.txn != nil {
+		// Each transaction gets its own producer (beginTxn).
+		s.txn.opts = opts
+		if s.adm, err = s.cfg.newClient(ctx); err != nil {
+			return err
+		}
+		lister = s.adm
+	} else {
+		if s.cl, err = s.cfg.newClient(ctx, opts...); err != nil {
+			return err
+		}
+		lister = s.cl
 	}
 	if s.partitioner == "fixed" {
-		td, err := kadm.NewClient(s.cl).ListTopics(ctx, s.topic)
+		td, err := kadm.NewClient(lister).ListTopics(ctx, s.topic)
 		n := 0
 		if err == nil {
 			if d, ok := td[s.topic]; ok && d.Err == nil {
@@ -172,6 +200,11 @@ func (s *Sink) Open(ctx context.Context, task connector.Task) error {
 func (s *Sink) Write(ctx context.Context, b *types.Batch) error {
 	if err := s.err(); err != nil {
 		return err
+	}
+	if s.txn != nil {
+		if err := s.beginTxn(ctx); err != nil {
+			return err
+		}
 	}
 	vb := project(b, s.lay.valueSchema, s.lay.valueCols)
 	var kb *types.Batch
@@ -272,14 +305,44 @@ func (s *Sink) Flush(ctx context.Context) error {
 	return s.err()
 }
 
-// Finish flushes: a bounded job ends with every record acknowledged.
-func (s *Sink) Finish(ctx context.Context) error { return s.Flush(ctx) }
+// Finish flushes: a bounded job ends with every record acknowledged
+// (with 'exactly-once', committed).
+func (s *Sink) Finish(ctx context.Context) error {
+	if s.txn != nil {
+		return s.finishTxns(ctx)
+	}
+	return s.Flush(ctx)
+}
 
-// Close disconnects; records not flushed are lost (Finish flushes).
+// Close disconnects; records not flushed are lost (Finish flushes). With
+// 'exactly-once' it aborts the transaction of rows no checkpoint
+// pre-committed yet (a restored run would abort it anyway, but read_committed
+// consumers need not wait for that); pre-committed ones stay open for the
+// run restored from their checkpoint to commit.
 func (s *Sink) Close() error {
+	if s.txn != nil && s.txn.inTxn {
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		if err := s.txn.cur.EndTransaction(ctx, kgo.TryAbort); err != nil {
+			slog.Warn("Aborting the open Kafka transaction failed; a restored run or the transaction timeout aborts it",
+				"table", s.t.Name, "transactionalId", txnID(s.txn.prefix, s.task.Subtask, s.txn.next), "err", err)
+		}
+		cancel()
+	}
+	return s.crash()
+}
+
+// crash disconnects without ending anything, as a killed process would.
+func (s *Sink) crash() error {
 	if s.cl != nil {
 		s.cl.Close()
 		s.cl = nil
+	}
+	if s.txn != nil {
+		s.txn.cur, s.txn.inTxn = nil, false
+	}
+	if s.adm != nil {
+		s.adm.Close()
+		s.adm = nil
 	}
 	return nil
 }

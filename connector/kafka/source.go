@@ -33,8 +33,20 @@ type Source struct {
 	stop   map[tp]int64 // bounded scans: exclusive end offset per partition
 	active int          // owned partitions not yet at their end
 	known  map[tp]bool  // every partition seen, owned or not
-	// restored positions (RestoreState before Open) override the startup mode.
-	restored       map[tp]int64
+	// restored positions (RestoreState before Open, RestorePosition
+	// after it) override the startup mode; restoredEnd keeps a bounded
+	// scan's end offsets fixed at its first start.
+	restored    map[tp]int64
+	restoredEnd map[tp]int64
+	// waiting are the owned partitions found at Open: they start at the
+	// first Next (or RestorePosition), so a restored position is used
+	// without resolving the startup mode first.
+	waiting []tp
+	opening bool
+	// lastCkpt is the position of the last checkpoint, committed to the
+	// group when it completes (commit.offsets.on.checkpoint).
+	lastCkpt       kadm.Offsets
+	commitOnCkpt   bool
 	nextDiscovery  time.Time
 	upsert         *upsertState
 	autoCommit     bool
@@ -85,6 +97,7 @@ func newSourceMode(t *connector.Table, upsert bool) (*Source, error) {
 		s.upsert = newUpsertState()
 	}
 	s.autoCommit = cfg.groupID != "" && strings.EqualFold(cfg.props["enable.auto.commit"], "true")
+	s.commitOnCkpt = cfg.groupID != "" && !strings.EqualFold(strings.TrimSpace(cfg.props["commit.offsets.on.checkpoint"]), "false")
 	s.commitInterval = 5 * time.Second
 	if v, ok := cfg.props["auto.commit.interval.ms"]; ok {
 		if d, err := millis(v); err == nil && d > 0 {
@@ -109,7 +122,10 @@ func (s *Source) Open(ctx context.Context, task connector.Task) error {
 		return err
 	}
 	s.adm = kadm.NewClient(s.admCl)
-	if err := s.discover(ctx, s.cfg.startMode); err != nil {
+	s.opening = true
+	err = s.discover(ctx, s.cfg.startMode)
+	s.opening = false
+	if err != nil {
 		return err
 	}
 	s.nextDiscovery = time.Now().Add(s.cfg.discovery)
@@ -138,14 +154,40 @@ func (s *Source) discover(ctx context.Context, mode string) error {
 	if len(mine) == 0 {
 		return nil
 	}
-	start, err := s.cfg.offsets(ctx, s.adm, mode, s.cfg.startOffsets, s.cfg.startTimestamp, mine)
+	if s.opening {
+		s.waiting = append(s.waiting, mine...)
+		return nil
+	}
+	return s.startPartitions(ctx, mode, mine)
+}
+
+// startWaiting starts the partitions found at Open.
+func (s *Source) startWaiting(ctx context.Context) error {
+	if s.waiting == nil {
+		return nil
+	}
+	mine := s.waiting
+	s.waiting = nil
+	return s.startPartitions(ctx, s.cfg.startMode, mine)
+}
+
+// startPartitions resolves where each of the partitions mine starts (a
+// restored position, else mode's offset) and ends, and reads them.
+func (s *Source) startPartitions(ctx context.Context, mode string, mine []tp) error {
+	var fresh []tp // partitions without a restored position
+	for _, p := range mine {
+		if _, ok := s.restored[p]; !ok {
+			fresh = append(fresh, p)
+		}
+	}
+	start, err := s.cfg.offsets(ctx, s.adm, mode, s.cfg.startOffsets, s.cfg.startTimestamp, fresh)
 	if err != nil {
 		return s.wrap(fmt.Errorf("resolving the %s start offsets: %w", mode, err))
 	}
 	if mode == ModeSpecific && s.cfg.groupID != "" {
 		// As Flink's specific-offsets initializer: partitions without a
 		// given offset start at the group's committed offset, if any.
-		committed, err := s.cfg.offsets(ctx, s.adm, ModeGroup, nil, 0, mine)
+		committed, err := s.cfg.offsets(ctx, s.adm, ModeGroup, nil, 0, fresh)
 		if err != nil {
 			return s.wrap(err)
 		}
@@ -176,18 +218,26 @@ func (s *Source) discover(ctx context.Context, mode string) error {
 			}
 		}
 		if fallback == nil {
-			if fallback, err = s.cfg.offsets(ctx, s.adm, reset, nil, 0, mine); err != nil {
+			if fallback, err = s.cfg.offsets(ctx, s.adm, reset, nil, 0, fresh); err != nil {
 				return s.wrap(err)
 			}
 		}
 		start[p] = fallback[p]
 	}
 	if s.cfg.boundMode != ModeUnbounded {
-		end, err := s.cfg.offsets(ctx, s.adm, s.cfg.boundMode, s.cfg.boundOffsets, s.cfg.boundTimestamp, mine)
+		var open []tp // partitions whose end was not fixed by an earlier run
+		for _, p := range mine {
+			if e, ok := s.restoredEnd[p]; ok {
+				s.stop[p] = e
+			} else {
+				open = append(open, p)
+			}
+		}
+		end, err := s.cfg.offsets(ctx, s.adm, s.cfg.boundMode, s.cfg.boundOffsets, s.cfg.boundTimestamp, open)
 		if err != nil {
 			return s.wrap(fmt.Errorf("resolving the %s end offsets: %w", s.cfg.boundMode, err))
 		}
-		for _, p := range mine {
+		for _, p := range open {
 			e, ok := end[p]
 			if !ok { // specific-offsets without this partition: read to the current end
 				latest, err := s.cfg.offsets(ctx, s.adm, ModeLatest, nil, 0, []tp{p})
@@ -227,6 +277,9 @@ func (s *Source) discover(ctx context.Context, mode string) error {
 
 // Next returns the rows of the records fetched within about 100 ms.
 func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
+	if err := s.startWaiting(ctx); err != nil {
+		return nil, err
+	}
 	bounded := s.cfg.boundMode != ModeUnbounded
 	if bounded && s.active == 0 {
 		return nil, io.EOF

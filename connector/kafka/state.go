@@ -31,10 +31,12 @@ func (s *Source) Offsets() []PartitionOffset {
 	return out
 }
 
-// SnapshotState writes the subtask's position (the checkpoint state of a
-// Kafka source, as Flink's KafkaPartitionSplit offsets) as JSON. The
-// upsert-kafka normalisation state is not part of it yet: a restored
-// upsert-kafka source re-reads its topic from the start instead.
+// SnapshotState writes the subtask's position (the next offset of each
+// partition) as JSON, for the connector conformance suite; checkpoints
+// use SnapshotPosition (source_checkpoint.go), which also keeps bounded
+// end offsets and the upsert-kafka normalisation state. A source
+// restored from SnapshotState's state re-reads an upsert-kafka topic
+// from the start.
 func (s *Source) SnapshotState(w io.Writer) error {
 	return json.NewEncoder(w).Encode(s.Offsets())
 }

@@ -66,16 +66,24 @@ func requirePrimaryKey(t *connector.Table) error {
 // upsertState is the latest value of every key the subtask has read, so
 // updates and deletes can carry the previous row as Flink's
 // ChangelogNormalize emits them. Keys land in one partition, so one
-// subtask sees every record of a key.
+// subtask sees every record of a key. Each key remembers its partition:
+// the values are checkpointed with the partition's position.
 type upsertState struct {
-	last map[string][]byte
+	last map[string]upsertValue
 }
 
-func newUpsertState() *upsertState { return &upsertState{last: map[string][]byte{}} }
+// upsertValue is a key's latest value and the partition it came from.
+type upsertValue struct {
+	value []byte
+	p     tp
+}
+
+func newUpsertState() *upsertState { return &upsertState{last: map[string]upsertValue{}} }
 
 // apply appends the changelog rows of record r.
 func (u *upsertState) apply(d *decoder, r *kgo.Record) error {
-	old, seen := u.last[string(r.Key)]
+	prev, seen := u.last[string(r.Key)]
+	old := prev.value
 	if r.Value == nil {
 		if !seen {
 			return nil // deleting an unknown key: nothing to retract
@@ -97,7 +105,23 @@ func (u *upsertState) apply(d *decoder, r *kgo.Record) error {
 		return err
 	}
 	if d.rows > before {
-		u.last[string(r.Key)] = append([]byte(nil), r.Value...)
+		u.last[string(r.Key)] = upsertValue{append([]byte(nil), r.Value...), tp{r.Topic, r.Partition}}
 	}
 	return nil
+}
+
+// byPartition returns the latest (key, value) pairs of each partition.
+func (u *upsertState) byPartition() map[tp][][2][]byte {
+	out := map[tp][][2][]byte{}
+	for k, v := range u.last {
+		out[v.p] = append(out[v.p], [2][]byte{[]byte(k), v.value})
+	}
+	return out
+}
+
+// restore adds a partition's checkpointed (key, value) pairs.
+func (u *upsertState) restore(p tp, kvs [][2][]byte) {
+	for _, kv := range kvs {
+		u.last[string(kv[0])] = upsertValue{kv[1], p}
+	}
 }

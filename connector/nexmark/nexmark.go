@@ -64,8 +64,9 @@ const DefaultBaseTime = int64(1704067200000)
 
 // Factory is the nexmark connector.
 var Factory = &connector.Factory{
-	Name:        "nexmark",
-	Description: "Generates the Nexmark benchmark's Person, Auction and Bid events (the nexmark-flink generator's rules, seeded and deterministic).",
+	Name: "nexmark",
+	Description: "Generates the Nexmark benchmark's Person, Auction and Bid events (the nexmark-flink generator's rules, seeded and deterministic). " +
+		"Its position (the next event number) is stored in checkpoints: a restored job regenerates exactly the events after the checkpoint, at the same or another parallelism.",
 	Options: []connector.Option{
 		{Key: OptEventsNum, Type: connector.TypeInt, Default: "0",
 			Description: "Number of events to generate. 0 means unbounded."},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spry-engine/spry/connector"
+	"github.com/spry-engine/spry/connector/datagen/lanes"
 	"github.com/spry-engine/spry/types"
 )
 
@@ -16,9 +17,11 @@ type source struct {
 	out   *types.Schema
 	cfg   Config
 	// This subtask generates the blocks subtask, subtask+p, subtask+2p, ...
-	// of block events each.
+	// of block events each: its lanes (package lanes), which a restored
+	// source resumes (checkpoint.go).
 	block, subtask, p int64
-	k                 int64 // next block number of this subtask
+	lanes             []lanes.Lane
+	end               int64 // 'events.num', or lanes.Unbounded
 	start             time.Time
 }
 
@@ -51,6 +54,11 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 		s.block = 1024
 	}
 	s.subtask, s.p = int64(task.Subtask), int64(max(task.Parallelism, 1))
+	s.end = lanes.Unbounded
+	if s.cfg.Events > 0 {
+		s.end = s.cfg.Events
+	}
+	s.lanes = lanes.Initial(task.Subtask, int(s.p), s.block, s.end)
 	s.start = time.Now()
 	return nil
 }
@@ -58,16 +66,11 @@ func (s *source) Open(_ context.Context, task connector.Task) error {
 // Next generates this subtask's next block of events. With 'rate.limited'
 // it waits (at most 100 ms per call) until the block's last event is due.
 func (s *source) Next(ctx context.Context) (*types.Batch, error) {
-	first := (s.k*s.p + s.subtask) * s.block
-	n := s.block
-	if s.cfg.Events > 0 {
-		if first >= s.cfg.Events {
-			return nil, io.EOF
-		}
-		n = min(n, s.cfg.Events-first)
-	} else if first > math.MaxInt64/2 {
+	first := lanes.Peek(s.lanes)
+	if first >= s.end || first > math.MaxInt64/2 {
 		return nil, io.EOF
 	}
+	n := min(s.block, s.end-first)
 	if s.cfg.RateLimited {
 		due := s.start.Add(time.Duration(float64(first+n-1) * 1e9 / float64(s.cfg.Rate)))
 		if wait := time.Until(due); wait > 0 {
@@ -83,7 +86,7 @@ func (s *source) Next(ctx context.Context) (*types.Batch, error) {
 			}
 		}
 	}
-	s.k++
+	first, _, n, _ = lanes.Take(s.lanes, s.block)
 	cols := s.gen.Fill(first, int(n))
 	return types.NewBatch(s.out, cols, nil, int(n)), nil
 }

@@ -193,6 +193,8 @@ func (t *translator) translate(n plan.Node) (*Node, error) {
 		return t.pythonCalc(n)
 	case *plan.PythonCorrelate:
 		return t.pythonCorrelate(n)
+	case *plan.TableAggregate:
+		return t.tableAggregate(n)
 	case *plan.Sink:
 		return nil, errorf(ErrInternal, "a sink may only be the root of a plan")
 	}

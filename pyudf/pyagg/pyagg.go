@@ -34,6 +34,12 @@ func Impl(f *pyfn.Function) *expr.AggregateFunction {
 			if distinct {
 				return types.DataType{}, nil, fmt.Errorf("DISTINCT is not supported for Python aggregate function %s", f.Name)
 			}
+			if f.Kind == pyfn.TableAggregate {
+				// The binder plans a table aggregate call of its own
+				// select item as a TableAggregate; anywhere else it has no
+				// single value.
+				return types.DataType{}, nil, fmt.Errorf("table aggregate function %s must be a select item of its own, next to group keys only (SELECT k, %s(...) FROM t GROUP BY k), as flat_aggregate renders it", f.Name, f.Name)
+			}
 			ts := make([]types.DataType, len(args))
 			for i, a := range args {
 				ts[i] = a.Type
@@ -46,9 +52,8 @@ func Impl(f *pyfn.Function) *expr.AggregateFunction {
 }
 
 // ResultType is an aggregate's result, or for a table aggregate the
-// ARRAY of its emitted rows: flat_aggregate unnests it, so the
-// aggregation's update of that one value retracts the group's previous
-// rows and emits the new ones, as Flink's table aggregation does.
+// ARRAY of its emitted rows, as the worker's aggregate program returns
+// emit_value's rows for a group.
 func ResultType(f *pyfn.Function) types.DataType {
 	if f.Kind != pyfn.TableAggregate {
 		return f.Result[0].Type

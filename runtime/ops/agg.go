@@ -142,6 +142,7 @@ type hashAgg struct {
 	local    localState
 	ttl      aggTTL
 	opCtx    *OpContext
+	disk     *aggDisk // state.backend: pebble (agg_pebble.go); nil on the heap
 }
 
 var (
@@ -213,6 +214,7 @@ func (a *hashAgg) Open(ctx *OpContext) error {
 		if a.cfg.Streaming && a.cfg.Phase != AggLocal && a.cfg.TTL > 0 && ctx.Now != nil {
 			a.ttl = aggTTL{ttl: a.cfg.TTL.Microseconds(), now: ctx.Now}
 		}
+		return a.openDisk(ctx)
 	}
 	return nil
 }
@@ -228,6 +230,11 @@ func (a *hashAgg) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 		}
 	}
 	a.assign(b)
+	if a.disk != nil {
+		if err := a.disk.load(a, b); err != nil {
+			return err
+		}
+	}
 	if !a.cfg.Streaming {
 		return a.update(b, nil, nil, 0, b.Len())
 	}

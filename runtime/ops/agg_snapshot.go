@@ -48,6 +48,9 @@ func (a *hashAgg) snapshotSchema() *types.Schema {
 // SnapshotState writes every live group's key, accumulator state
 // (Accumulator.State) and row count as an Arrow IPC stream.
 func (a *hashAgg) SnapshotState(w io.Writer) error {
+	if a.disk != nil {
+		return a.disk.snapshotKeyed(a, w) // groups on disk too (agg_pebble_ckpt.go)
+	}
 	schema := a.snapshotSchema()
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	groups := a.table.liveGroups(nil)

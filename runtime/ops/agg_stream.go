@@ -53,6 +53,11 @@ func (a *hashAgg) processStream(b *types.Batch, out Collector) error {
 			a.table.drop(g)
 		}
 	}
+	if a.disk != nil {
+		if err := a.disk.afterBatch(a, b); err != nil {
+			return err
+		}
+	}
 	return a.flush(out)
 }
 

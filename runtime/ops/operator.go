@@ -46,6 +46,10 @@ type OpContext struct {
 	// (created by the runtime, removed when the job ends); "" when the
 	// job keeps all state on the heap.
 	StateDir string
+	// Checkpointing says the job takes checkpoints (streaming jobs with
+	// execution.checkpointing set): exactly-once sinks refuse to run
+	// without them.
+	Checkpointing bool
 }
 
 // ProcessingTimeOperator is implemented by operators with processing-time

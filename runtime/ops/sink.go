@@ -21,6 +21,8 @@ type Sink struct {
 	cfg  *SinkConfig
 	sink connector.Sink
 	ctx  context.Context
+	// subtask and par pick the restored states (sink_checkpoint.go).
+	subtask, par int
 }
 
 var _ Operator = (*Sink)(nil)
@@ -43,7 +45,10 @@ func (s *Sink) Open(ctx *OpContext) error {
 		return err
 	}
 	s.sink, s.ctx = sink, ctx.Ctx
-	return sink.Open(ctx.Ctx, connector.Task{Subtask: ctx.Subtask, Parallelism: ctx.Parallelism, BatchSize: ctx.BatchSize})
+	s.subtask, s.par = ctx.Subtask, max(ctx.Parallelism, 1)
+	return sink.Open(ctx.Ctx, connector.Task{
+		Subtask: ctx.Subtask, Parallelism: ctx.Parallelism, BatchSize: ctx.BatchSize, Checkpointing: ctx.Checkpointing,
+	})
 }
 
 // ProcessBatch writes b.

@@ -20,7 +20,8 @@ type Source struct {
 	BaseOperator
 	cfg   *SourceConfig
 	src   connector.Source
-	skips skipCount // numSkippedRecords (watermark_source.go)
+	skips skipCount       // numSkippedRecords (watermark_source.go)
+	ctx   context.Context // for checkpoint calls (source_checkpoint.go)
 }
 
 var _ SourceOperator = (*Source)(nil)
@@ -42,7 +43,7 @@ func (s *Source) Open(ctx *OpContext) error {
 	if err != nil {
 		return err
 	}
-	s.src = src
+	s.src, s.ctx = src, ctx.Ctx
 	s.skips.open(src, ctx.Metrics)
 	return src.Open(ctx.Ctx, connector.Task{Subtask: ctx.Subtask, Parallelism: ctx.Parallelism, BatchSize: ctx.BatchSize})
 }

@@ -224,6 +224,12 @@ func Build(s Spec) (Operator, error) {
 			return nil, err
 		}
 		return built(NewGroupWindow(c))
+	case KindPythonTableAgg:
+		c, err := config[*PythonTableAggConfig](s)
+		if err != nil {
+			return nil, err
+		}
+		return NewPythonTableAgg(c)
 	}
 	return nil, &SpecError{s.Kind, "unknown operator kind"}
 }

@@ -157,3 +157,72 @@ func ReadAll(t testing.TB, bootstrap, topic string) []*kgo.Record {
 	}
 	return out
 }
+
+// ReadCommitted returns what a read_committed consumer sees in topic, in
+// partition and offset order, after checking that no transaction is left
+// open in it (each partition's last stable offset is its end offset).
+func ReadCommitted(t testing.TB, bootstrap, topic string) []*kgo.Record {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	adm := kadm.NewClient(Client(t, bootstrap))
+	ends, err := adm.ListEndOffsets(ctx, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lso, err := adm.ListCommittedOffsets(ctx, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int32]int64{} // read up to the last stable offset
+	open := false
+	ends.Each(func(o kadm.ListedOffset) {
+		l, found := lso.Lookup(topic, o.Partition)
+		if !found || l.Offset != o.Offset {
+			t.Errorf("%s partition %d: last stable offset %d, end %d: a transaction is still open", topic, o.Partition, l.Offset, o.Offset)
+			open = true
+		}
+		if found && l.Offset > 0 {
+			want[o.Partition] = l.Offset
+		}
+	})
+	// Control records (transaction markers) are kept so that a partition
+	// ending with one is known to be read to its end.
+	cl := Client(t, bootstrap, kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords())
+	got := map[int32][]*kgo.Record{}
+	done := map[int32]bool{}
+	if open {
+		// Records before an open transaction's first one may all be
+		// aborted ones, which a read_committed consumer never returns:
+		// read what comes within a short while.
+		var short context.CancelFunc
+		ctx, short = context.WithTimeout(ctx, 2*time.Second)
+		defer short()
+	}
+	for len(done) < len(want) {
+		fs := cl.PollFetches(ctx)
+		if open && ctx.Err() != nil {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			t.Fatalf("reading %s: %v (done %v of %v)", topic, err, done, want)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			if end, ok := want[r.Partition]; !ok || r.Offset >= end {
+				return
+			}
+			if !r.Attrs.IsControl() {
+				got[r.Partition] = append(got[r.Partition], r)
+			}
+			if r.Offset+1 >= want[r.Partition] {
+				done[r.Partition] = true
+			}
+		})
+	}
+	var out []*kgo.Record
+	for p := int32(0); p < int32(len(ends[topic])); p++ {
+		out = append(out, got[p]...)
+	}
+	return out
+}

@@ -190,9 +190,18 @@ func (t *task) snapshotOp(k int, id int64) (*opSnap, error) {
 func (t *task) finalSnapshot() ([]*opSnap, error) {
 	var out []*opSnap
 	for k, op := range t.ops {
-		// Keyed state held in memory and the source's position; a
-		// local store's files are not kept past the task's end.
-		if _, keyed := op.(ops.Snapshotter); !keyed && !(k == 0 && t.source != nil) {
+		if sn, keyed := op.(ops.Snapshotter); keyed {
+			// Always the keyed form: a local store's files are not kept
+			// past the task's end, and a pebble aggregation's keyed
+			// snapshot holds every group, cached or on disk.
+			var buf bytes.Buffer
+			if err := sn.SnapshotState(&buf); err != nil {
+				return nil, t.wrap(k, err)
+			}
+			out = append(out, &opSnap{index: k, name: op.String(), kind: checkpoint.KindKeyed, data: buf.Bytes()})
+			continue
+		}
+		if k != 0 || t.source == nil {
 			continue
 		}
 		s, err := t.snapshotOp(k, math.MaxInt64)

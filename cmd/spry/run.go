@@ -173,7 +173,12 @@ func runScript(o *runOptions) (int, error) {
 		return 0, err
 	}
 	defer stopREST()
-	srv := &gateway.Server{Engine: Version, Settings: table.Settings{Config: o.config}}
+	logger, closeLog, err := logSettings{}.open(os.Stderr)
+	if err != nil {
+		return 0, err
+	}
+	defer closeLog()
+	srv := &gateway.Server{Engine: Version, Settings: table.Settings{Config: o.config, Logger: logger}}
 	served := make(chan struct{})
 	go func() {
 		defer close(served)

@@ -24,6 +24,7 @@ func newSQLCommand() *cobra.Command {
 		parallelism      int
 		defines          []string
 		restPort         int
+		logs             logSettings
 	)
 	cmd := &cobra.Command{
 		Use:   "sql",
@@ -72,7 +73,12 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 			if memprofile != "" {
 				defer writeHeapProfile(memprofile)
 			}
-			env := table.NewEnvironment(table.Settings{Batch: mode == "batch", Parallelism: parallelism, Config: cfg})
+			logger, closeLog, err := logs.open(cmd.ErrOrStderr())
+			if err != nil {
+				return &exitError{2, err}
+			}
+			defer closeLog()
+			env := table.NewEnvironment(table.Settings{Batch: mode == "batch", Parallelism: parallelism, Config: cfg, Logger: logger})
 			c := &client{env: env, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
@@ -100,6 +106,8 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 	cmd.Flags().StringVar(&mode, "mode", "", "runtime mode: streaming (default, as Flink) or batch")
 	cmd.Flags().IntVarP(&parallelism, "parallelism", "p", 0, fmt.Sprintf("parallelism.default (default: the number of cores, %d)", runtime.NumCPU()))
 	cmd.Flags().StringArrayVarP(&defines, "define", "D", nil, "set a configuration option, key=value (repeatable)")
+	cmd.Flags().StringVar(&logs.file, "log-file", "", "append job logs (checkpoints, restarts, failures) to this file (or set SPRY_LOG_FILE)")
+	cmd.Flags().StringVar(&logs.level, "log-level", "", "job log level: debug, info, warn, error (default: info with --log-file, else warn to stderr)")
 	cmd.Flags().IntVar(&restPort, "rest-port", -1, "serve the REST API (jobs, checkpoints, savepoints) on this port of 127.0.0.1 (or set rest.port)")
 	// Hidden: for profiling the engine (go tool pprof), not a user feature.
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")

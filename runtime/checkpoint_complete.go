@@ -197,9 +197,12 @@ func (c *coordinator) taskFinished(t *task) error {
 	}
 	c.mu.Lock()
 	c.finals[t] = snaps
+	delete(c.waiters, t)
 	var ps []*pendingCkpt
 	for _, p := range c.pending {
-		if p.waiting[t] {
+		// A task that waited for the final checkpoint already snapshotted
+		// the checkpoints up to finalSnap (its sink's part included).
+		if p.waiting[t] && p.id > t.ck.finalSnap {
 			ps = append(ps, p)
 		}
 	}

@@ -54,6 +54,7 @@ type coordinator struct {
 	maxSeen   int64
 	pending   map[int64]*pendingCkpt
 	finals    map[*task][]*opSnap // state of ended tasks
+	waiters   map[*task]bool      // tasks waiting for the final checkpoint (checkpoint_final.go)
 	sharedUp  map[string]bool     // shared files stored in this run
 	retained  []int64             // completed checkpoint ids, oldest first
 	restored  string
@@ -69,6 +70,9 @@ type coordinator struct {
 	nCompleted, nFailed               *metrics.Counter
 	lastDuration, lastSize, lastAlign *metrics.Gauge
 	lastRestore                       *metrics.Gauge
+
+	// finalTries counts the final checkpoints triggered (loop only).
+	finalTries int
 }
 
 // pendingCkpt is a checkpoint in progress.
@@ -96,7 +100,7 @@ type pendingCkpt struct {
 // Options.RestoreFrom, the state each operator restores.
 func newCoordinator(ctx context.Context, g *JobGraph, opts Options, tasks []*task) (*coordinator, error) {
 	c := &coordinator{tasks: tasks, nextID: 1, pending: map[int64]*pendingCkpt{},
-		finals: map[*task][]*opSnap{}, sharedUp: map[string]bool{}, stopCh: make(chan struct{}), logger: opts.Logger}
+		finals: map[*task][]*opSnap{}, waiters: map[*task]bool{}, sharedUp: map[string]bool{}, stopCh: make(chan struct{}), logger: opts.Logger}
 	if opts.Checkpoint != nil {
 		// Batch jobs are not checkpointed (Flink: a failed batch job
 		// runs again from its start).
@@ -186,6 +190,10 @@ func (c *coordinator) loop() {
 			return
 		case now := <-tk.C:
 			c.expire(now)
+			if c.finalDue(now) {
+				c.triggerFinal()
+				continue
+			}
 			if !c.enabled || c.cfg.Interval <= 0 || now.Before(next) {
 				continue
 			}
@@ -255,14 +263,22 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 		store = st
 	}
 	c.mu.Lock()
-	var sources []*task
+	// Running sources inject the barrier; tasks waiting for the final
+	// checkpoint snapshot when asked.
+	var sources, waiters []*task
 	for _, t := range c.tasks {
-		if _, ended := c.finals[t]; t.source != nil && !ended {
+		_, ended := c.finals[t]
+		switch {
+		case ended:
+		case c.waiters[t]:
+			waiters = append(waiters, t)
+		case t.source != nil:
 			sources = append(sources, t)
 		}
 	}
-	if len(sources) == 0 {
-		// Every source has ended: the job is finishing.
+	if len(sources) == 0 && len(waiters) == 0 {
+		// Every source has ended and no task awaits a final checkpoint:
+		// the job is finishing.
 		c.mu.Unlock()
 		if savepoint {
 			store.Close()
@@ -283,7 +299,7 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 		typ = "SAVEPOINT"
 	}
 	c.logger.Debug(fmt.Sprintf("Triggering checkpoint %d (type=%s) @ %d for job %s.", id, typ, p.triggered.UnixMilli(), c.jobID))
-	for _, t := range sources {
+	for _, t := range append(sources, waiters...) {
 		select {
 		case t.ck.trig <- trigger{id: id, stop: stop}:
 		default:

@@ -33,6 +33,12 @@ type taskCkpt struct {
 	// checkpoints so that a restored job drops the rows the failed one
 	// dropped as late.
 	opWM []int64
+	// deferred are the chain operators whose EndInput waits for the
+	// final checkpoint (checkpoint_final.go); finalID is the first
+	// checkpoint the task snapshotted after the end of its input (0: none
+	// yet) and finalSnap the last.
+	deferred           []int
+	finalID, finalSnap int64
 }
 
 // watermarkState names the runtime's own state in a checkpoint: each
@@ -72,9 +78,9 @@ func (t *task) initCkpt() {
 	for k := range t.ck.opWM {
 		t.ck.opWM[k] = math.MinInt64
 	}
-	if t.source != nil {
-		t.ck.trig = make(chan trigger, 16)
-	}
+	// Source tasks inject the barriers they are asked for; a task
+	// waiting for the final checkpoint snapshots when asked.
+	t.ck.trig = make(chan trigger, 16)
 	t.ck.notify = make(chan struct{}, 1)
 }
 
@@ -186,7 +192,8 @@ func (t *task) snapshotOp(k int, id int64) (*opSnap, error) {
 // finalSnapshot is the state of a task that ended: keyed state and its
 // source's position (at the end). Checkpoints taken after it ended store
 // these, so a restored job does not read a finished source again. Sinks
-// are left out: their Finish committed everything.
+// are left out: their Finish committed everything (with checkpointing,
+// after the final checkpoint committed it: checkpoint_final.go).
 func (t *task) finalSnapshot() ([]*opSnap, error) {
 	var out []*opSnap
 	for k, op := range t.ops {

@@ -108,12 +108,16 @@ func (t *task) run() (err error) {
 	if err := t.restoreCheckpoint(); err != nil {
 		return err
 	}
+	t.findDeferred()
 	t.initBarriers(len(t.chanInput))
 	defer t.stopBarriers()
 	if t.source != nil {
 		err = t.runSource()
 	} else {
 		err = t.runInputs()
+	}
+	if err == nil && len(t.ck.deferred) > 0 {
+		err = t.awaitFinalCheckpoint()
 	}
 	if err == nil {
 		err = t.job.coord.taskFinished(t)
@@ -188,9 +192,8 @@ func (t *task) runInputs() error {
 		// A subtask no channel reaches (behind a GLOBAL edge) has an
 		// input that is over before it starts.
 		if has && t.openInputs[in] == 0 {
-			t.cur = 0
-			if err := t.ops[0].EndInput(in, &t.outs[0]); err != nil {
-				return t.wrap(0, err)
+			if err := t.endInput(0, in); err != nil {
+				return err
 			}
 		}
 	}
@@ -265,9 +268,8 @@ func (t *task) runInputs() error {
 				return err
 			}
 			if t.openInputs[in] == 0 {
-				t.cur = 0
-				if err := t.ops[0].EndInput(in, &t.outs[0]); err != nil {
-					return t.wrap(0, err)
+				if err := t.endInput(0, in); err != nil {
+					return err
 				}
 			}
 			// An ended channel no longer owes the barrier being aligned.
@@ -330,9 +332,8 @@ func (t *task) advanceWatermark(from int, ts int64) error {
 // end flushes into the next), then tells every downstream channel.
 func (t *task) finish(from int) error {
 	for k := from; k < len(t.ops); k++ {
-		t.cur = k
-		if err := t.ops[k].EndInput(0, &t.outs[k]); err != nil {
-			return t.wrap(k, err)
+		if err := t.endInput(k, 0); err != nil {
+			return err
 		}
 	}
 	for _, o := range t.outlets {

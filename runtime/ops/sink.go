@@ -23,6 +23,9 @@ type Sink struct {
 	ctx  context.Context
 	// subtask and par pick the restored states (sink_checkpoint.go).
 	subtask, par int
+	// ckpt is set when the job takes checkpoints: a two-phase sink's end
+	// of input then waits for the final checkpoint (sink_checkpoint.go).
+	ckpt bool
 }
 
 var _ Operator = (*Sink)(nil)
@@ -46,6 +49,7 @@ func (s *Sink) Open(ctx *OpContext) error {
 	}
 	s.sink, s.ctx = sink, ctx.Ctx
 	s.subtask, s.par = ctx.Subtask, max(ctx.Parallelism, 1)
+	s.ckpt = ctx.Checkpointing
 	return sink.Open(ctx.Ctx, connector.Task{
 		Subtask: ctx.Subtask, Parallelism: ctx.Parallelism, BatchSize: ctx.BatchSize, Checkpointing: ctx.Checkpointing,
 	})
@@ -66,7 +70,10 @@ func (s *Sink) ProcessWatermark(ts int64, _ Collector) error {
 	return nil
 }
 
-// EndInput finishes the sink.
+// EndInput finishes the sink: flush and, for a bounded job, commit. With
+// checkpointing the runtime calls it only after the final checkpoint
+// committed the sink's rows (AwaitsFinalCheckpoint), so that nothing
+// becomes final that no completed checkpoint covers.
 func (s *Sink) EndInput(int, Collector) error { return s.sink.Finish(s.ctx) }
 
 // Close closes the connector sink.

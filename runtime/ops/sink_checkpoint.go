@@ -48,3 +48,27 @@ func (s *Sink) NotifyCheckpointComplete(id int64) error {
 	}
 	return nil
 }
+
+// FinalCheckpointOperator is implemented by operators whose end of input
+// must not make anything final by itself (Flink's FLIP-147): with
+// checkpointing, the runtime holds back their EndInput until a
+// checkpoint taken after the end of their input completed and its
+// NotifyCheckpointComplete committed what it pre-committed. A process
+// killed before that commits nothing, and the restored job replays the
+// rows from the latest completed checkpoint. (A source's end is the end
+// of its Next: it is not ended again, only notified.)
+type FinalCheckpointOperator interface {
+	// AwaitsFinalCheckpoint reports whether the operator's end of input
+	// waits for the final checkpoint; it is asked after Open.
+	AwaitsFinalCheckpoint() bool
+}
+
+var _ FinalCheckpointOperator = (*Sink)(nil)
+
+// AwaitsFinalCheckpoint is true for a two-phase sink (connector.
+// CheckpointedSink) of a job that takes checkpoints: its Finish would
+// otherwise commit rows no checkpoint covers.
+func (s *Sink) AwaitsFinalCheckpoint() bool {
+	_, ok := s.sink.(connector.CheckpointedSink)
+	return s.ckpt && ok
+}

@@ -69,3 +69,14 @@ func (s *Source) NotifyCheckpointComplete(id int64) error {
 	}
 	return nil
 }
+
+var _ FinalCheckpointOperator = (*Source)(nil)
+
+// AwaitsFinalCheckpoint is true for a source that acts on completed
+// checkpoints (connector.SourceCheckpointListener): its task waits, as
+// every task does in Flink, for the final checkpoint, so that the
+// position of the end is committed too (Kafka's consumer group offsets).
+func (s *Source) AwaitsFinalCheckpoint() bool {
+	_, ok := connector.Underlying(s.src).(connector.SourceCheckpointListener)
+	return ok
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +26,33 @@ func RunFileRecovery(t *testing.T, path string) {
 	runFile(t, path, false, true)
 }
 
+// RecoveryOptions vary the recovery mode.
+type RecoveryOptions struct {
+	// Parallelism restores each query at this parallelism (rescaling:
+	// keyed state is redistributed by key group); subtasks interleave
+	// their output, so the steps after the restore compare their
+	// changelog as a multiset. 0 restores at the query's parallelism.
+	Parallelism int
+	// From runs each query at this parallelism before the restore (every
+	// step compares as a multiset); 0 keeps the session's (1).
+	From int
+	// Backend is the state backend of every query (state.backend.type);
+	// "" keeps the default.
+	Backend string
+}
+
+// RunFileRecoveryWith runs the test file at path in recovery mode with
+// opts.
+func RunFileRecoveryWith(t *testing.T, path string, opts RecoveryOptions) {
+	t.Helper()
+	recoveryOpts.Store(t, opts)
+	defer recoveryOpts.Delete(t)
+	runFile(t, path, false, true)
+}
+
+// recoveryOpts holds the options of each RunFileRecoveryWith test.
+var recoveryOpts sync.Map // *testing.T → RecoveryOptions
+
 // recovery is the recovery-mode state of a runner.
 type recovery struct {
 	r     *runner
@@ -34,6 +62,7 @@ type recovery struct {
 	at    map[*block]int // per query: the step after which it restarts
 	names []string       // metrics the file checks
 	base  map[string]int64
+	to    int // restore parallelism (RecoveryOptions); 0 keeps the query's
 }
 
 func newRecovery(r *runner, blocks []*block) *recovery {
@@ -60,10 +89,25 @@ func newRecovery(r *runner, blocks []*block) *recovery {
 	for q, n := range steps {
 		c.at[q] = (n + 1) / 2
 	}
-	for _, set := range []string{
+	sets := []string{
 		"SET 'execution.checkpointing.interval' = '1 h'", // barriers of steps checkpoint; no periodic ones
 		"SET 'restart-strategy.type' = 'none'",
-	} {
+	}
+	if o, ok := recoveryOpts.Load(r.t); ok {
+		opts := o.(RecoveryOptions)
+		if opts.Parallelism > 0 {
+			c.to = opts.Parallelism
+			c.unorder(blocks, c.at)
+		}
+		if opts.From > 0 {
+			sets = append(sets, fmt.Sprintf("SET 'parallelism.default' = '%d'", opts.From))
+			c.unorder(blocks, nil)
+		}
+		if opts.Backend != "" {
+			sets = append(sets, "SET 'state.backend.type' = '"+opts.Backend+"'")
+		}
+	}
+	for _, set := range sets {
 		if _, err := r.env.ExecuteSQL(context.Background(), set); err != nil {
 			r.t.Fatalf("recovery mode: %s: %v", set, err)
 		}
@@ -135,6 +179,17 @@ func (c *recovery) restart() error {
 	if _, err := r.env.ExecuteSQL(ctx, "SET 'execution.savepoint.path' = '"+path+"'"); err != nil {
 		return err
 	}
+	if c.to > 0 {
+		prev := r.env.Config().String("parallelism.default")
+		if _, err := r.env.ExecuteSQL(ctx, fmt.Sprintf("SET 'parallelism.default' = '%d'", c.to)); err != nil {
+			return err
+		}
+		defer func() {
+			if _, err := r.env.ExecuteSQL(ctx, "SET 'parallelism.default' = '"+prev+"'"); err != nil {
+				r.t.Errorf("recovery mode: restoring parallelism %q: %v", prev, err)
+			}
+		}()
+	}
 	res, err := r.env.ExecuteSQL(ctx, r.query.sql)
 	if _, rerr := r.env.ExecuteSQL(ctx, "RESET 'execution.savepoint.path'"); err == nil {
 		err = rerr
@@ -174,5 +229,25 @@ func (c *recovery) waitCheckpoint(id int64) (string, error) {
 			return "", fmt.Errorf("checkpoint %d did not complete within %v (latest: %q)", id, StepTimeout, p)
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// unorder marks the steps each query runs after step from[query] (all
+// steps with from nil) as unordered: several subtasks emit them.
+func (c *recovery) unorder(blocks []*block, from map[*block]int) {
+	var q *block
+	n := 0
+	for _, b := range blocks {
+		switch b.kind {
+		case blockQuery:
+			q, n = b, 0
+		case blockStep, blockEnd:
+			if q == nil {
+				continue
+			}
+			if n++; n > from[q] {
+				b.unordered = true
+			}
+		}
 	}
 }

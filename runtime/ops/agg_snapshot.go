@@ -46,12 +46,16 @@ func (a *hashAgg) snapshotSchema() *types.Schema {
 }
 
 // SnapshotState writes every live group's key, accumulator state
-// (Accumulator.State) and row count as an Arrow IPC stream.
+// (Accumulator.State) and row count as an Arrow IPC stream; under state
+// TTL each group's last access follows (AccessTimeColumn).
 func (a *hashAgg) SnapshotState(w io.Writer) error {
 	if a.disk != nil {
 		return a.disk.snapshotKeyed(a, w) // groups on disk too (agg_pebble_ckpt.go)
 	}
 	schema := a.snapshotSchema()
+	if a.ttl.ttl > 0 {
+		schema = withAccessTime(schema) // ttl_snapshot.go
+	}
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	groups := a.table.liveGroups(nil)
 	if a.cfg.Streaming && a.cfg.Phase == AggLocal {
@@ -89,6 +93,9 @@ func (a *hashAgg) SnapshotState(w io.Writer) error {
 			cnt[i] = a.rowCnt[g]
 		}
 		cols = append(cols, int64Array(cnt))
+		if a.ttl.ttl > 0 {
+			cols = append(cols, a.ttl.accessColumn(part))
+		}
 		rec := types.NewBatch(schema, cols, nil, len(part)).Record()
 		err := wr.Write(rec)
 		rec.Release()
@@ -111,18 +118,23 @@ func (a *hashAgg) RestoreState(r io.Reader) error {
 	want := a.snapshotSchema().Len()
 	for rd.Next() {
 		rec := rd.RecordBatch()
-		if int(rec.NumCols()) != want {
-			return fmt.Errorf("aggregation restore: snapshot has %d columns, operator needs %d", rec.NumCols(), want)
+		if _, err := accessTimes(rec, want, "aggregation"); err != nil {
+			return err
 		}
 		cols := rec.Columns()
 		if keep := KeyGroupFilter(a.opCtx, cols[0]); len(keep) < int(rec.NumRows()) {
 			cols = takeAll(cols, keep)
 		}
-		cols = cols[1:]
+		var at *array.Int64
+		if len(cols) > want {
+			at = cols[want].(*array.Int64)
+		}
+		cols = cols[1:want]
 		n := cols[len(cols)-1].Len()
 		groups := make([]uint32, n)
 		a.table.assign(cols[:nk], n, groups)
 		a.growGroups()
+		a.ttl.restore(a.table.len(), groups, at)
 		next := nk
 		for c, acc := range a.accs {
 			ns := len(a.cfg.Calls[c].Factory.StateTypes())

@@ -102,10 +102,12 @@ func (d *dedup) now() int64 {
 
 // ProcessBatch keeps or replaces each key's row and emits the changes.
 func (d *dedup) ProcessBatch(_ int, b *types.Batch, out Collector) error {
-	return d.process(b, out, true)
+	return d.process(b, out, true, nil)
 }
 
-func (d *dedup) process(b *types.Batch, out Collector, emit bool) error {
+// process keeps or replaces each key's row; emit is false on restore,
+// where at holds the rows' stored access times (nil: accessed now).
+func (d *dedup) process(b *types.Batch, out Collector, emit bool, at *array.Int64) error {
 	n := b.Len()
 	if n == 0 {
 		return nil
@@ -129,6 +131,9 @@ func (d *dedup) process(b *types.Batch, out Collector, emit bool) error {
 		now = d.now()
 	}
 	for i := 0; i < n; i++ {
+		if at != nil && d.cfg.TTL > 0 {
+			now = at.Value(i)
+		}
 		d.keyBuf = kernel.AppendKey(d.keyBuf[:0], keyCols, i)
 		key := bytesString(d.keyBuf) // the index copies the key on insert
 		h := d.index.hash(key)
@@ -214,13 +219,28 @@ func (d *dedup) compact() {
 
 // SnapshotState writes each key's kept row as an Arrow IPC stream of
 // input rows; the rowtime is in the row and the key group follows from
-// the key, so nothing else is stored.
+// the key. Under state TTL each key's last access follows
+// (AccessTimeColumn), and expired keys are left out.
 func (d *dedup) SnapshotState(w io.Writer) error {
-	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(d.cfg.InSchema)))
-	for lo := 0; lo < len(d.refs); lo += 4096 {
-		part := d.refs[lo:min(lo+4096, len(d.refs))]
+	schema, refs, at := d.cfg.InSchema, d.refs, []int64(nil)
+	if ttl := d.cfg.TTL.Microseconds(); ttl > 0 {
+		schema, refs = withAccessTime(schema), nil
+		now := d.now()
+		for g, ref := range d.refs {
+			if now-d.lastUse[g] <= ttl {
+				refs, at = append(refs, ref), append(at, d.lastUse[g])
+			}
+		}
+	}
+	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
+	for lo := 0; lo < len(refs); lo += 4096 {
+		hi := min(lo+4096, len(refs))
+		part := refs[lo:hi]
 		cols := takeRefs(d.cfg.InSchema, d.chunks, part)
-		rec := types.NewBatch(d.cfg.InSchema, cols, nil, len(part)).Record()
+		if at != nil {
+			cols = append(cols, int64Array(at[lo:hi]))
+		}
+		rec := types.NewBatch(schema, cols, nil, len(part)).Record()
 		err := wr.Write(rec)
 		rec.Release()
 		if err != nil {
@@ -238,14 +258,28 @@ func (d *dedup) RestoreState(r io.Reader) error {
 		return fmt.Errorf("deduplicate restore: %w", err)
 	}
 	defer rd.Release()
+	nc := d.cfg.InSchema.Len()
 	for rd.Next() {
 		rec := rd.RecordBatch()
+		at, err := accessTimes(rec, nc, "deduplicate")
+		if err != nil {
+			return err
+		}
 		rec.Retain()
-		b := types.NewBatch(d.cfg.InSchema, rec.Columns(), nil, int(rec.NumRows()))
+		schema := d.cfg.InSchema
+		if at != nil {
+			schema = withAccessTime(schema)
+		}
+		b := types.NewBatch(schema, rec.Columns(), nil, int(rec.NumRows()))
 		if err := b.Validate(); err != nil {
 			return fmt.Errorf("deduplicate restore: %w", err)
 		}
-		if err := d.process(ownedRows(d.ctx, d.cfg.Keys, b), nil, false); err != nil {
+		b = ownedRows(d.ctx, d.cfg.Keys, b)
+		if at != nil {
+			at = b.Cols[nc].(*array.Int64)
+			b = types.NewBatch(d.cfg.InSchema, b.Cols[:nc], nil, b.Len())
+		}
+		if err := d.process(b, nil, false, at); err != nil {
 			return fmt.Errorf("deduplicate restore: %w", err)
 		}
 	}

@@ -32,7 +32,8 @@ func (s *joinSide) snapshotSchema() *types.Schema {
 
 // SnapshotState writes both sides' state: for the left, then the right
 // side, an 8-byte little-endian length followed by an Arrow IPC stream of
-// the side's distinct rows with their multiplicity and match count.
+// the side's distinct rows with their multiplicity and match count, and
+// under state TTL their last write (AccessTimeColumn).
 func (j *streamJoin) SnapshotState(w io.Writer) error {
 	for _, s := range j.sides {
 		if s.ttl > 0 && j.opCtx != nil && j.opCtx.Now != nil {
@@ -54,19 +55,29 @@ func (j *streamJoin) SnapshotState(w io.Writer) error {
 
 func (s *joinSide) snapshot(w io.Writer) error {
 	schema := s.snapshotSchema()
+	if s.ttl > 0 {
+		schema = withAccessTime(schema) // ttl_snapshot.go
+	}
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	var refs []rowRef
 	var counts, assocs []int32
+	var written []int64
 	for _, k := range s.byKey {
 		for _, r := range k.recs {
 			refs = append(refs, r.ref)
 			counts = append(counts, r.count)
 			assocs = append(assocs, r.assoc)
+			if s.ttl > 0 {
+				written = append(written, r.written)
+			}
 		}
 	}
 	if len(refs) > 0 {
 		cols := takeRefs(s.schema, s.chunks, refs)
 		cols = append(cols, int32Array(counts), int32Array(assocs))
+		if s.ttl > 0 {
+			cols = append(cols, int64Array(written))
+		}
 		rec := types.NewBatch(schema, cols, nil, len(refs)).Record()
 		err := wr.Write(rec)
 		rec.Release()
@@ -108,11 +119,15 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 	}
 	defer rd.Release()
 	want := s.schema.Len() + 2
+	now := s.now
+	if ctx != nil && ctx.Now != nil {
+		now = ctx.Now()
+	}
 	var keys rowKeys
 	for rd.Next() {
 		rec := rd.RecordBatch()
-		if int(rec.NumCols()) != want {
-			return fmt.Errorf("snapshot has %d columns, join side needs %d", rec.NumCols(), want)
+		if _, err := accessTimes(rec, want, "join side"); err != nil {
+			return err
 		}
 		rec.Retain() // the chunk keeps the columns after the reader moves on
 		cols := rec.Columns()
@@ -131,6 +146,10 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 				counts, assocs = cols[nc].(*array.Int32), cols[nc+1].(*array.Int32)
 			}
 		}
+		var at *array.Int64
+		if len(cols) > want {
+			at = cols[want].(*array.Int64)
+		}
 		b := types.NewBatch(s.schema, cols[:nc], nil, n)
 		if err := b.Validate(); err != nil {
 			return err
@@ -138,7 +157,7 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 		chunk := s.addChunk(b)
 		keys.encode(b, s.keys, nullSafe)
 		for i := 0; i < n; i++ {
-			s.put(keys.key(i), keys.full(i), rowRef{chunk: chunk, row: int32(i)}, counts.Value(i), assocs.Value(i))
+			s.put(keys.key(i), keys.full(i), rowRef{chunk: chunk, row: int32(i)}, counts.Value(i), assocs.Value(i), restoredAccess(at, i, now))
 		}
 	}
 	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
@@ -147,12 +166,19 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 	return nil
 }
 
-// put merges a restored record: count occurrences with assoc matches.
-func (s *joinSide) put(key, full []byte, ref rowRef, count, assoc int32) {
+// put merges a restored record: count occurrences with assoc matches,
+// last written at written (the latest, should it come in several parts).
+func (s *joinSide) put(key, full []byte, ref rowRef, count, assoc int32, written int64) {
 	if count <= 0 {
 		return
 	}
+	if k := s.byKey[string(key)]; k != nil {
+		if r := k.find(full); r != nil {
+			written = max(written, r.written)
+		}
+	}
 	s.add(key, full, ref, assoc) // one occurrence
-	k := s.byKey[string(key)]
-	k.find(full).count += count - 1
+	r := s.byKey[string(key)].find(full)
+	r.count += count - 1
+	r.written = written
 }

@@ -207,19 +207,30 @@ func (k *rowKeys) full(i int) []byte { return k.buf[k.keyEnd[i]:k.fullEnd[i]] }
 
 // expire drops the records not written for the side's TTL, as Flink's
 // state TTL does: silently, without retracting what they joined. It scans
-// the state at most every quarter TTL.
+// the state at most every quarter TTL, judging expiry at multiples of
+// that period (sweepPoint), so that whether a record has expired depends
+// on the time and its last write alone, the same after a restore.
 func (s *joinSide) expire(now int64) {
 	s.now = now
-	if s.ttl <= 0 || now < s.nextSweep {
+	if s.ttl <= 0 {
 		return
 	}
-	s.nextSweep = now + max(s.ttl/4, 1000)
+	every := max(s.ttl/4, 1000)
+	if now = sweepPoint(now, every); now < s.nextSweep {
+		return
+	}
+	s.nextSweep = now + every
 	for key, k := range s.byKey {
+		// remove shifts k.recs: walk a copy of the expired ones.
+		var gone []*joinRec
 		for _, r := range k.recs {
 			if now-r.written >= s.ttl {
-				k.remove(r)
-				s.live--
+				gone = append(gone, r)
 			}
+		}
+		for _, r := range gone {
+			k.remove(r)
+			s.live--
 		}
 		if len(k.recs) == 0 {
 			delete(s.byKey, key)

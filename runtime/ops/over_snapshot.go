@@ -55,38 +55,55 @@ func (o *overAgg) stateWidth() int {
 }
 
 // SnapshotState writes pending and retained rows, running states and the
-// watermark as one Arrow IPC stream.
+// watermark as one Arrow IPC stream; under state TTL each entry's
+// partition's last access follows (AccessTimeColumn).
 func (o *overAgg) SnapshotState(w io.Writer) error {
-	schema := o.snapshotSchema()
+	base := o.snapshotSchema()
+	schema, ttl := base, o.cfg.TTL > 0
+	if ttl {
+		schema = withAccessTime(base) // ttl_snapshot.go
+	}
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	maxP := 0
 	if o.opCtx != nil {
 		maxP = o.opCtx.MaxParallelism
 	}
-	write := func(kind int32, kg arrow.Array, in []arrow.Array, st []arrow.Array, n int) error {
+	// at is the entries' last access under TTL: their partition's, 0
+	// for pending rows, which have not touched their partition yet.
+	write := func(kind int32, kg arrow.Array, in []arrow.Array, st []arrow.Array, at []int64, n int) error {
 		cols := []arrow.Array{kg, int32Const(kind, n)}
 		cols = append(cols, in...)
 		cols = append(cols, st...)
 		cols = append(cols, int64Array(repeat(o.watermark, n)))
+		if ttl {
+			if at == nil {
+				at = make([]int64, n)
+			}
+			cols = append(cols, int64Array(at))
+		}
 		rec := types.NewBatch(schema, cols, nil, n).Record()
 		defer rec.Release()
 		return wr.Write(rec)
 	}
 	stNulls := func(n int) []arrow.Array {
-		return nullColumns(types.NewSchema(schema.Fields[2+o.cfg.InSchema.Len():len(schema.Fields)-1]...), n)
+		return nullColumns(types.NewSchema(base.Fields[2+o.cfg.InSchema.Len():len(base.Fields)-1]...), n)
 	}
-	rows := func(kind int32, b *types.Batch) error {
+	rows := func(kind int32, b *types.Batch, at []int64) error {
 		if b == nil || b.Len() == 0 {
 			return nil
 		}
-		return write(kind, KeyGroups(o.keyCols(b), b.Len(), maxP), b.Cols[:o.cfg.InSchema.Len()], stNulls(b.Len()), b.Len())
+		return write(kind, KeyGroups(o.keyCols(b), b.Len(), maxP), b.Cols[:o.cfg.InSchema.Len()], stNulls(b.Len()), at, b.Len())
 	}
 	for _, b := range o.pending {
-		if err := rows(overPending, b); err != nil {
+		if err := rows(overPending, b, nil); err != nil {
 			return err
 		}
 	}
-	if err := rows(overRetained, o.retained); err != nil {
+	var retainedAt []int64
+	if ttl && o.retained != nil {
+		retainedAt = o.accessOf(o.retainedPid)
+	}
+	if err := rows(overRetained, o.retained, retainedAt); err != nil {
 		return err
 	}
 	var groups []uint32
@@ -112,12 +129,16 @@ func (o *overAgg) SnapshotState(w io.Writer) error {
 			}
 			st = append(st, s...)
 		}
-		if err := write(overRunning, KeyGroups(keys, len(groups), maxP), in, st, len(groups)); err != nil {
+		var at []int64
+		if ttl {
+			at = o.accessOf(groups)
+		}
+		if err := write(overRunning, KeyGroups(keys, len(groups), maxP), in, st, at, len(groups)); err != nil {
 			return err
 		}
 	}
 	in := nullColumns(types.NewSchema(schema.Fields[2:2+o.cfg.InSchema.Len()]...), 1)
-	if err := write(overMark, int32Const(-1, 1), in, stNulls(1), 1); err != nil {
+	if err := write(overMark, int32Const(-1, 1), in, stNulls(1), nil, 1); err != nil {
 		return err
 	}
 	return wr.Close()
@@ -135,8 +156,8 @@ func (o *overAgg) RestoreState(r io.Reader) error {
 	nin := o.cfg.InSchema.Len()
 	for rd.Next() {
 		rec := rd.RecordBatch()
-		if int(rec.NumCols()) != want {
-			return fmt.Errorf("over restore: snapshot has %d columns, operator needs %d", rec.NumCols(), want)
+		if _, err := accessTimes(rec, want, "over"); err != nil {
+			return err
 		}
 		cols := rec.Columns()
 		for _, c := range cols {
@@ -152,17 +173,21 @@ func (o *overAgg) RestoreState(r io.Reader) error {
 		kind := cols[1].(*array.Int32).Value(0)
 		in := cols[2 : 2+nin]
 		st := cols[2+nin : 2+nin+o.stateWidth()]
+		var at *array.Int64
+		if len(cols) > want {
+			at = cols[want].(*array.Int64)
+		}
 		switch kind {
 		case overPending:
 			o.pending = append(o.pending, types.NewBatch(o.cfg.InSchema, in, nil, n))
 		case overRetained:
-			o.restoreRetained(types.NewBatch(o.cfg.InSchema, in, nil, n))
+			o.restoreRetained(types.NewBatch(o.cfg.InSchema, in, nil, n), at)
 		case overRunning:
-			if err := o.restoreRunning(in, st, n); err != nil {
+			if err := o.restoreRunning(in, st, n, at); err != nil {
 				return err
 			}
 		case overMark:
-			wm := cols[len(cols)-1].(*array.Int64).Value(0)
+			wm := cols[want-1].(*array.Int64).Value(0)
 			if !o.restoredMark || wm < o.watermark {
 				o.watermark = wm
 			}
@@ -177,10 +202,10 @@ func (o *overAgg) RestoreState(r io.Reader) error {
 
 // restoreRetained adds rows to the retained set, kept sorted by
 // partition (and rowtime) as emission expects.
-func (o *overAgg) restoreRetained(b *types.Batch) {
+func (o *overAgg) restoreRetained(b *types.Batch, at *array.Int64) {
 	pids := make([]uint32, b.Len())
 	o.parts.assign(o.keyCols(b), b.Len(), pids)
-	o.touch(pids)
+	o.restoreAccess(pids, at)
 	all := b
 	allPid := pids
 	if o.retained != nil {
@@ -206,14 +231,14 @@ func (o *overAgg) restoreRetained(b *types.Batch) {
 }
 
 // restoreRunning merges running accumulator states into their partitions.
-func (o *overAgg) restoreRunning(in, st []arrow.Array, n int) error {
+func (o *overAgg) restoreRunning(in, st []arrow.Array, n int, at *array.Int64) error {
 	keys := make([]arrow.Array, len(o.cfg.PartitionKeys))
 	for i, k := range o.cfg.PartitionKeys {
 		keys[i] = in[k]
 	}
 	pids := make([]uint32, n)
 	o.parts.assign(keys, n, pids)
-	o.touch(pids)
+	o.restoreAccess(pids, at)
 	next := 0
 	for c, acc := range o.running {
 		if acc == nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/spry-engine/spry/kernel"
 	"github.com/spry-engine/spry/state"
@@ -15,24 +16,45 @@ import (
 // SnapshotState writes every kept row, partition by partition in rank
 // order (ties in arrival order), as an Arrow IPC stream of input rows.
 // The key group of each row follows from its partition key, so restore
-// recomputes it rather than storing it.
+// recomputes it rather than storing it. Under state TTL each row carries
+// its partition's last access (AccessTimeColumn); expired partitions are
+// left out.
 func (t *topN) SnapshotState(w io.Writer) error {
-	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(t.cfg.InSchema)))
+	ttl := t.cfg.TTL.Microseconds()
+	schema := t.cfg.InSchema
+	if ttl > 0 {
+		schema = withAccessTime(schema) // ttl_snapshot.go
+	}
+	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	var refs []rowRef
+	var at []int64
 	flush := func() error {
 		if len(refs) == 0 {
 			return nil
 		}
 		cols := takeRefs(t.cfg.InSchema, t.chunks, refs)
-		rec := types.NewBatch(t.cfg.InSchema, cols, nil, len(refs)).Record()
+		if ttl > 0 {
+			cols = append(cols, int64Array(at))
+		}
+		rec := types.NewBatch(schema, cols, nil, len(refs)).Record()
 		err := wr.Write(rec)
 		rec.Release()
-		refs = refs[:0]
+		refs, at = refs[:0], at[:0]
 		return err
 	}
-	for _, part := range t.parts {
+	now := int64(0)
+	if ttl > 0 {
+		now = t.now()
+	}
+	for g, part := range t.parts {
+		if ttl > 0 && now-t.lastUse[g] > ttl {
+			continue // expired: the next access would drop it
+		}
 		for i := range part {
 			refs = append(refs, part[i].ref)
+			if ttl > 0 {
+				at = append(at, t.lastUse[g])
+			}
 		}
 		if len(refs) >= 4096 {
 			if err := flush(); err != nil {
@@ -54,10 +76,19 @@ func (t *topN) RestoreState(r io.Reader) error {
 		return fmt.Errorf("rank restore: %w", err)
 	}
 	defer rd.Release()
+	nc := t.cfg.InSchema.Len()
 	for rd.Next() {
 		rec := rd.RecordBatch()
+		at, err := accessTimes(rec, nc, "rank")
+		if err != nil {
+			return err
+		}
 		rec.Retain()
-		b := types.NewBatch(t.cfg.InSchema, rec.Columns(), nil, int(rec.NumRows()))
+		schema := t.cfg.InSchema
+		if at != nil {
+			schema = withAccessTime(schema)
+		}
+		b := types.NewBatch(schema, rec.Columns(), nil, int(rec.NumRows()))
 		if err := b.Validate(); err != nil {
 			return fmt.Errorf("rank restore: %w", err)
 		}
@@ -65,10 +96,15 @@ func (t *topN) RestoreState(r io.Reader) error {
 		if b.Len() == 0 {
 			continue
 		}
+		if at != nil {
+			at = b.Cols[nc].(*array.Int64)
+			b = types.NewBatch(t.cfg.InSchema, b.Cols[:nc], nil, b.Len())
+		}
 		var discard discardCollector
 		if err := t.ProcessBatch(0, b, &discard); err != nil {
 			return fmt.Errorf("rank restore: %w", err)
 		}
+		t.restoreAccess(b, at)
 	}
 	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("rank restore: %w", err)

@@ -24,9 +24,13 @@ func (a *pythonTableAgg) snapshotSchema() *types.Schema {
 }
 
 // SnapshotState writes every live group's key, pickled accumulator and
-// record count as an Arrow IPC stream, tagged by key group.
+// record count as an Arrow IPC stream, tagged by key group; under state
+// TTL each group's last access follows (AccessTimeColumn).
 func (a *pythonTableAgg) SnapshotState(w io.Writer) error {
 	schema := a.snapshotSchema()
+	if a.ttl.ttl > 0 {
+		schema = withAccessTime(schema) // ttl_snapshot.go
+	}
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	var groups []uint32
 	var now int64
@@ -55,6 +59,9 @@ func (a *pythonTableAgg) SnapshotState(w io.Writer) error {
 		}
 		cols := append([]arrow.Array{KeyGroups(keys, len(part), maxP)}, keys...)
 		cols = append(cols, st, int64Array(cnt))
+		if a.ttl.ttl > 0 {
+			cols = append(cols, a.ttl.accessColumn(part))
+		}
 		rec := types.NewBatch(schema, cols, nil, len(part)).Record()
 		err = wr.Write(rec)
 		rec.Release()
@@ -77,14 +84,18 @@ func (a *pythonTableAgg) RestoreState(r io.Reader) error {
 	want := a.snapshotSchema().Len()
 	for rd.Next() {
 		rec := rd.RecordBatch()
-		if int(rec.NumCols()) != want {
-			return fmt.Errorf("table aggregation restore: snapshot has %d columns, operator needs %d", rec.NumCols(), want)
+		if _, err := accessTimes(rec, want, "table aggregation"); err != nil {
+			return err
 		}
 		cols := rec.Columns()
 		if keep := KeyGroupFilter(a.opCtx, cols[0]); len(keep) < int(rec.NumRows()) {
 			cols = takeAll(cols, keep)
 		}
-		cols = cols[1:]
+		var at *array.Int64
+		if len(cols) > want {
+			at = cols[want].(*array.Int64)
+		}
+		cols = cols[1:want]
 		n := cols[len(cols)-1].Len()
 		if n == 0 {
 			continue
@@ -92,7 +103,7 @@ func (a *pythonTableAgg) RestoreState(r io.Reader) error {
 		groups := make([]uint32, n)
 		a.table.assign(cols[:nk], n, groups)
 		a.grow()
-		a.touchTTL(groups) // restored state starts its TTL afresh
+		a.ttl.restore(a.table.len(), groups, at)
 		if err := a.merge(groups, cols[nk]); err != nil {
 			return fmt.Errorf("table aggregation restore: %w", err)
 		}

@@ -22,10 +22,14 @@ func (a *pythonTableAgg) touchTTL(groups []uint32) {
 	}
 }
 
-// OnProcessingTime forgets the keys whose TTL passed.
+// OnProcessingTime forgets the keys whose TTL passed by the last sweep
+// point (aggTTL.sweptAt).
 func (a *pythonTableAgg) OnProcessingTime(now int64, _ Collector) error {
 	t := &a.ttl
-	if t.ttl <= 0 || now < t.nextSweep {
+	if t.ttl <= 0 {
+		return nil
+	}
+	if now = t.sweptAt(now); now < t.nextSweep {
 		return nil
 	}
 	t.nextSweep = now + t.sweepEvery()
@@ -38,8 +42,9 @@ func (a *pythonTableAgg) OnProcessingTime(now int64, _ Collector) error {
 	return a.forget(t.expired)
 }
 
-// expiredAt reports whether group g's state is past its TTL at now.
+// expiredAt reports whether group g's state is past its TTL at now, as
+// the sweep due at now judges it (aggTTL.sweptAt).
 func (a *pythonTableAgg) expiredAt(g uint32, now int64) bool {
 	t := &a.ttl
-	return t.ttl > 0 && int(g) < len(t.touched) && now-t.touched[g] >= t.ttl
+	return t.ttl > 0 && int(g) < len(t.touched) && t.sweptAt(now)-t.touched[g] >= t.ttl
 }

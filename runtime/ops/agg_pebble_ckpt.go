@@ -172,7 +172,12 @@ func (d *aggDisk) codecs() diskCodecs {
 // exportKeyed writes the live entries of store db in the layout of
 // SnapshotState (snapshotSchema).
 func (a *hashAgg) exportKeyed(db *pebble.DB, c diskCodecs, w io.Writer) error {
-	schema := a.snapshotSchema()
+	// Under TTL each entry's last-access time goes along, as in the heap
+	// snapshot, so a restored group expires when it would have.
+	schema, withTTL := a.snapshotSchema(), a.ttl.ttl > 0
+	if withTTL {
+		schema = withAccessTime(schema)
+	}
 	wr := ipc.NewWriter(w, ipc.WithSchema(types.ArrowSchema(schema)))
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: state.KeyGroupPrefix(0), UpperBound: state.KeyGroupPrefix(0xFFFF)})
 	if err != nil {
@@ -180,7 +185,7 @@ func (a *hashAgg) exportKeyed(db *pebble.DB, c diskCodecs, w io.Writer) error {
 	}
 	defer it.Close()
 	var kgs []int32
-	var counts []int64
+	var counts, tss []int64
 	emit := func() error {
 		if len(kgs) == 0 {
 			return nil
@@ -196,11 +201,18 @@ func (a *hashAgg) exportKeyed(db *pebble.DB, c diskCodecs, w io.Writer) error {
 			cols = append(cols, s.finish())
 		}
 		cols = append(cols, int64Array(counts))
+		if withTTL {
+			cols = append(cols, int64Array(tss))
+		}
 		rec := types.NewBatch(schema, cols, nil, len(kgs)).Record()
 		err := wr.Write(rec)
 		rec.Release()
-		kgs, counts = kgs[:0], counts[:0]
+		kgs, counts, tss = kgs[:0], counts[:0], tss[:0]
 		return err
+	}
+	var sweptAt int64
+	if withTTL {
+		sweptAt = a.ttl.sweptAt(a.ttl.now())
 	}
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
@@ -211,7 +223,7 @@ func (a *hashAgg) exportKeyed(db *pebble.DB, c diskCodecs, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if a.ttl.ttl > 0 && a.ttl.now()-ts >= a.ttl.ttl {
+		if withTTL && sweptAt-ts >= a.ttl.ttl {
 			continue
 		}
 		kl, n := binary.Uvarint(rest)
@@ -230,6 +242,9 @@ func (a *hashAgg) exportKeyed(db *pebble.DB, c diskCodecs, w io.Writer) error {
 			}
 		}
 		kgs, counts = append(kgs, int32(binary.BigEndian.Uint16(k))), append(counts, cnt)
+		if withTTL {
+			tss = append(tss, ts)
+		}
 		if len(kgs) == aggEmitRows {
 			if err := emit(); err != nil {
 				return err

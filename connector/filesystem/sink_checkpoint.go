@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -223,10 +224,7 @@ func restoreFiles(root string, st fileState) error {
 	info, err := os.Stat(tmp)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if _, serr := os.Stat(filepath.Join(root, st.InProgress.Final)); serr == nil || st.Length == 0 {
-			return nil // committed by an earlier restore
-		}
-		return fmt.Errorf("in-progress part file %s is missing", tmp)
+		return restorePublished(root, st)
 	case err != nil:
 		return err
 	case info.Size() < st.Length:
@@ -238,6 +236,38 @@ func restoreFiles(root string, st fileState) error {
 		return err
 	}
 	return publish(root, *st.InProgress)
+}
+
+// restorePublished handles a checkpoint's in-progress file that is no
+// longer hidden. That happens only when the commit of this checkpoint or
+// of a later one already ran: a repeated restore published it (cut to the
+// checkpoint's length), or the job is restored from a checkpoint older
+// than the latest committed one, whose commit published the file with the
+// rows written after the checkpoint. A visible file is never changed (a
+// reader may have consumed it), so truncation is skipped: in the second
+// case those rows are written again by the restored job, as every sink
+// restored from a checkpoint other than the latest writes what came after
+// it again. A file shorter than the checkpoint recorded lost data.
+func restorePublished(root string, st fileState) error {
+	final := filepath.Join(root, st.InProgress.Final)
+	info, err := os.Stat(final)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && st.Length == 0:
+		return nil // it held nothing: removed by an earlier restore
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("in-progress part file %s is missing", filepath.Join(root, st.InProgress.Tmp))
+	case err != nil:
+		return err
+	case info.Size() < st.Length:
+		return fmt.Errorf("committed part file %s holds %d bytes, the checkpoint recorded %d", final, info.Size(), st.Length)
+	case info.Size() == st.Length:
+		slog.Info("Part file already committed by an earlier restore of this checkpoint; not truncating it",
+			"file", final, "length", st.Length)
+	default:
+		slog.Info("Part file already committed by a later checkpoint; not truncating it: the rows after the restored checkpoint "+
+			"are in it and are written again by the restored job", "file", final, "length", st.Length, "size", info.Size())
+	}
+	return nil
 }
 
 // truncateSync cuts path to size bytes and syncs it.

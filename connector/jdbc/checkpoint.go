@@ -37,19 +37,18 @@ func (s *sink) PreCommit(ctx context.Context, checkpointID int64) ([]byte, error
 	if err := s.startFresh(ctx); err != nil {
 		return nil, err
 	}
-	s.lastID = max(s.lastID, checkpointID)
 	if len(s.eoRows) > 0 {
 		data, err := encodeRows(s.table.Schema, s.eoRows)
 		if err != nil {
 			return nil, fmt.Errorf("table %s: storing the rows of checkpoint %d: %w", s.table.Name, checkpointID, err)
 		}
-		s.eoWait = append(s.eoWait, eoCheckpoint{Subtask: s.subtask, ID: checkpointID, Rows: s.eoRows, Data: data})
+		s.eoWait = append(s.eoWait, eoCheckpoint{Subtask: s.subtask, ID: checkpointID, Rows: s.eoRows, Data: data, Lineage: s.lineage})
 		s.eoRows = nil
 	}
 	// Every checkpoint not yet committed goes into the state: a
 	// notification may be lost, and the next completed checkpoint then
 	// commits them all.
-	return encodeState(s.eoWait), nil
+	return encodeState(eoState{Subtask: s.subtask, Lineage: s.lineage, Pending: s.eoWait}), nil
 }
 
 // Commit writes, in exactly-once mode, the rows of every pre-committed
@@ -71,23 +70,37 @@ func (s *sink) Commit(ctx context.Context, checkpointID int64) error {
 
 // Restore writes the rows the restored checkpoint held (each part once:
 // the marker of the subtask that stored it tells whether it was already
-// written). Upsert and at-least-once sinks stored nothing.
+// written), then sets the markers of the subtasks whose states this
+// subtask took over, and its own, to the restored checkpoint: the
+// restored job numbers its checkpoints from there, and a marker left
+// ahead by a run that got further would make their commits look done.
+// The subtask keeps the lineage of the state it restored from (its own
+// index's), or starts a new one (lineage.go). Upsert and at-least-once
+// sinks stored nothing.
 func (s *sink) Restore(ctx context.Context, checkpointID int64, states [][]byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lastID, s.started = max(s.lastID, checkpointID), true
+	s.started = true
+	var parts []eoState
 	var all []eoCheckpoint
-	for _, st := range states {
-		if len(st) == 0 {
+	for _, b := range states {
+		if len(b) == 0 {
 			continue
 		}
-		cs, err := decodeState(s.table.Schema, st)
+		st, err := decodeState(s.table.Schema, b)
 		if err != nil {
 			return fmt.Errorf("table %s: restoring the JDBC sink from checkpoint %d: %w", s.table.Name, checkpointID, err)
 		}
-		all = append(all, cs...)
+		if st.Subtask == s.subtask && st.Lineage != "" {
+			s.lineage = st.Lineage
+		}
+		parts = append(parts, st)
+		all = append(all, st.Pending...)
 	}
-	if len(all) > 0 && s.db == nil {
+	if s.lineage == "" {
+		s.lineage = newLineage()
+	}
+	if (len(all) > 0 || s.eo) && s.db == nil {
 		return fmt.Errorf("table %s: the JDBC sink is restored before it was opened", s.table.Name)
 	}
 	if len(all) > 0 && !s.eo {
@@ -103,5 +116,18 @@ func (s *sink) Restore(ctx context.Context, checkpointID int64, states [][]byte)
 			return err
 		}
 	}
-	return nil
+	if !s.eo {
+		return nil // only the exactly-once mode reads the markers
+	}
+	for _, st := range parts {
+		if st.Subtask >= 0 && st.Subtask != s.subtask {
+			if err := s.resetMarker(ctx, st.Subtask, checkpointID, cmp.Or(st.Lineage, s.lineage), true); err != nil {
+				return err
+			}
+		}
+	}
+	// Without a state of its own index (a rescaled job's new subtask) the
+	// marker under that index is an earlier run's: it is taken over.
+	own := slices.ContainsFunc(parts, func(st eoState) bool { return st.Subtask == s.subtask })
+	return s.resetMarker(ctx, s.subtask, checkpointID, s.lineage, own)
 }

@@ -27,6 +27,11 @@ var checkpointScenarios = []struct {
 	{"ExactlyOnceFreshJobClearsMarkers", eoFreshJob},
 	{"UpsertReplay", upsertReplay},
 	{"AtLeastOnceFlushesAtPreCommit", aloPreCommit},
+	{"ExactlyOnceRestoreOlderCheckpoint", eoRestoreOlder},
+	{"ExactlyOnceRestoreRescaledUp", eoRestoreRescaledUp},
+	{"ExactlyOnceTwoJobsOneSinkID", eoTwoJobs},
+	{"ExactlyOnceRestoreAfterFreshJob", eoRestoreAfterFresh},
+	{"ExactlyOnceFinishUncovered", eoFinishUncovered},
 }
 
 func TestCheckpointSQLite(t *testing.T)   { runCheckpoint(t, jdbctest.SQLite(t)) }
@@ -267,16 +272,27 @@ func eoRescale(t *testing.T, srv *jdbctest.Server) {
 	}
 }
 
-// eoFinish: the end of a bounded input commits what is pending and the
-// rows after the last checkpoint; a rerun from that checkpoint writes
-// nothing twice.
+// eoFinish: at the end of a bounded input the final checkpoint (taken
+// after the end) commits the rows after the last periodic checkpoint, and
+// Finish, called after it, writes nothing; a job restored from the final
+// checkpoint reads nothing more and writes nothing twice.
 func eoFinish(t *testing.T, srv *jdbctest.Server) {
 	table := appendTable(t, srv, "eo_finish")
 	ctx := context.Background()
 	a := eoSink(t, srv, table, 0, 1)
 	write(t, a, keys(0, 3))
-	st := preCommit(t, a, 1)
+	preCommit(t, a, 1)
 	write(t, a, keys(3, 6))
+	if err := a.Commit(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	final := preCommit(t, a, 2)
+	if got, want := tableKeys(t, srv, table), wantKeys(0, 3); got != want {
+		t.Fatalf("before the final checkpoint completed: %s, want %s", got, want)
+	}
+	if err := a.Commit(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -284,15 +300,14 @@ func eoFinish(t *testing.T, srv *jdbctest.Server) {
 		t.Fatalf("after Finish: %s, want %s", got, want)
 	}
 	b := eoSink(t, srv, table, 0, 1)
-	if err := b.Restore(ctx, 1, [][]byte{st}); err != nil {
+	if err := b.Restore(ctx, 2, [][]byte{final}); err != nil {
 		t.Fatal(err)
 	}
-	write(t, b, keys(3, 6))
 	if err := b.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := tableKeys(t, srv, table), wantKeys(0, 6); got != want {
-		t.Fatalf("after a rerun from checkpoint 1: %s, want %s", got, want)
+		t.Fatalf("after a rerun from the final checkpoint: %s, want %s", got, want)
 	}
 }
 

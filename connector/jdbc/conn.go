@@ -130,7 +130,8 @@ func retry(ctx context.Context, retries int, maxWait time.Duration, f func() err
 // from statement errors (bad SQL, constraint violations) that would fail
 // again the same way.
 func retryable(err error) bool {
-	if errors.Is(err, context.Canceled) {
+	var le *LineageError
+	if errors.Is(err, context.Canceled) || errors.As(err, &le) {
 		return false
 	}
 	msg := strings.ToLower(err.Error())

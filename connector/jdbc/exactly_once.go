@@ -3,8 +3,6 @@ package jdbc
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -23,7 +21,10 @@ import (
 // checkpoint) never writes the rows twice, and a crash mid-transaction
 // leaves neither rows nor marker. The marker belongs to the subtask that
 // stored the rows, so a job restored with another parallelism still finds
-// it.
+// it. A restored job then sets the markers back to the restored
+// checkpoint (its ids continue from there), and every marker carries the
+// lineage token of the run that wrote it (lineage.go), so two jobs
+// sharing one sink id fail instead of skipping each other's rows.
 
 // markerTable holds one row per exactly-once sink subtask: the last
 // checkpoint whose rows are in the database.
@@ -35,6 +36,9 @@ type eoCheckpoint struct {
 	ID      int64 // the checkpoint
 	Rows    []*types.Batch
 	Data    []byte // Rows as an Arrow IPC stream
+	// Lineage is the token of the run that stored them, written with
+	// the marker (lineage.go).
+	Lineage string
 }
 
 // ErrNotInsert is returned when an exactly-once append sink receives an
@@ -52,42 +56,18 @@ func (s *sink) bufferExactlyOnce(b *types.Batch) error {
 	return nil
 }
 
-// finishExactlyOnce commits, at the end of a bounded input, the
-// checkpoints still pending and then the rows after the last one, under
-// the next checkpoint id (Flink's final checkpoint): a job restored from
-// the last checkpoint that finishes again finds the marker and writes
-// nothing twice.
-func (s *sink) finishExactlyOnce(ctx context.Context) error {
-	if _, err := s.PreCommit(ctx, s.lastID+1); err != nil {
-		return err
-	}
-	return s.Commit(ctx, s.lastID)
-}
-
-// startFresh clears, in a job that was not restored, the markers earlier
-// jobs left under the sink's id: checkpoint ids start again at 1, and a
-// marker at a higher id would make the new job's commits look done.
-// Nothing of this job is committed yet (the first checkpoint completes
-// only after every subtask pre-committed it). Subtask 0 clears every
-// subtask's marker, so subtasks a later rescaled restore adds start clean
-// too.
-func (s *sink) startFresh(ctx context.Context) error {
-	if s.started {
-		return nil
-	}
-	s.started = true
-	q := "DELETE FROM " + markerTable + " WHERE sink_id = " + s.o.d.placeholder(1)
-	args := []any{s.o.sinkID}
-	if s.subtask != 0 {
-		q += " AND subtask = " + s.o.d.placeholder(2)
-		args = append(args, s.subtask)
-	}
-	attempts, err := retry(ctx, s.o.sinkRetries, s.o.maxRetryTimeout, func() error {
-		_, err := s.db.ExecContext(ctx, q, args...)
-		return err
-	})
-	if err != nil {
-		return &StatementError{Table: s.table.Name, Op: "reset of " + markerTable, Attempts: attempts, Err: scrub(err, s.password)}
+// finishExactlyOnce runs at the end of a bounded input, after the final
+// checkpoint committed every row (the runtime holds the end of input back
+// until then). Rows still here were never covered by a completed
+// checkpoint: committing them now would write them twice if the process
+// died before the job ended, so it is an error.
+func (s *sink) finishExactlyOnce() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.eoRows) > 0 || len(s.eoWait) > 0 {
+		return fmt.Errorf("table %s: the input ended with rows that no completed checkpoint covers "+
+			"(%d batches buffered, %d checkpoints pre-committed): an exactly-once JDBC sink writes only when a checkpoint completes",
+			s.table.Name, len(s.eoRows), len(s.eoWait))
 	}
 	return nil
 }
@@ -97,7 +77,8 @@ func (s *sink) startFresh(ctx context.Context) error {
 // statement is retried.
 func (s *sink) createMarkerTable(ctx context.Context) error {
 	q := "CREATE TABLE IF NOT EXISTS " + markerTable +
-		" (sink_id VARCHAR(255) NOT NULL, subtask INT NOT NULL, checkpoint_id BIGINT NOT NULL, PRIMARY KEY (sink_id, subtask))"
+		" (sink_id VARCHAR(255) NOT NULL, subtask INT NOT NULL, checkpoint_id BIGINT NOT NULL, " +
+		lineageColumn + " VARCHAR(64) NOT NULL DEFAULT '', PRIMARY KEY (sink_id, subtask))"
 	attempts, err := retry(ctx, max(s.o.sinkRetries, 2), s.o.maxRetryTimeout, func() error {
 		_, err := s.db.ExecContext(ctx, q)
 		if err != nil && s.markerTableExists(ctx) {
@@ -108,7 +89,7 @@ func (s *sink) createMarkerTable(ctx context.Context) error {
 	if err != nil {
 		return &StatementError{Table: s.table.Name, Op: "create " + markerTable, Attempts: attempts, Err: scrub(err, s.password)}
 	}
-	return nil
+	return s.addLineageColumn(ctx)
 }
 
 func (s *sink) markerTableExists(ctx context.Context) bool {
@@ -120,6 +101,10 @@ func (s *sink) markerTableExists(ctx context.Context) bool {
 // retries.
 func (s *sink) commitCheckpoint(ctx context.Context, c *eoCheckpoint) error {
 	attempts, err := retry(ctx, s.o.sinkRetries, s.o.maxRetryTimeout, func() error { return s.writeCheckpoint(ctx, c) })
+	var le *LineageError
+	if errors.As(err, &le) {
+		return le
+	}
 	if err != nil {
 		return &StatementError{Table: s.table.Name, Op: fmt.Sprintf("commit of checkpoint %d", c.ID), Attempts: attempts, Err: scrub(err, s.password)}
 	}
@@ -128,23 +113,15 @@ func (s *sink) commitCheckpoint(ctx context.Context, c *eoCheckpoint) error {
 
 // writeCheckpoint is the transaction of one commit: read the marker
 // (locking it), and unless it is at c.ID or beyond, insert the rows and
-// move the marker.
+// move the marker. A marker of another lineage is an error.
 func (s *sink) writeCheckpoint(ctx context.Context, c *eoCheckpoint) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	d := s.o.d
-	sel := "SELECT checkpoint_id FROM " + markerTable + " WHERE sink_id = " + d.placeholder(1) + " AND subtask = " + d.placeholder(2)
-	if d.driver != "sqlite" {
-		sel += " FOR UPDATE"
-	}
-	var done int64
-	switch err := tx.QueryRowContext(ctx, sel, s.o.sinkID, c.Subtask).Scan(&done); {
-	case errors.Is(err, sql.ErrNoRows):
-		done = -1
-	case err != nil:
+	done, err := s.lockMarker(ctx, tx, c.Subtask, c.Lineage)
+	if err != nil {
 		return err
 	}
 	if done >= c.ID {
@@ -163,69 +140,23 @@ func (s *sink) writeCheckpoint(ctx context.Context, c *eoCheckpoint) error {
 	if err := s.exec(ctx, tx, c.Rows, rows, all, s.st.rowsPerInsert(), s.st.insertSQL); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.markerUpsert(), s.o.sinkID, c.Subtask, c.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, s.markerUpsert(), s.o.sinkID, c.Subtask, c.ID, c.Lineage); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// markerUpsert sets a subtask's marker, inserting it the first time.
+// markerUpsert sets a subtask's marker and lineage, inserting it the
+// first time.
 func (s *sink) markerUpsert() string {
 	d := s.o.d
-	q := "INSERT INTO " + markerTable + " (sink_id, subtask, checkpoint_id) VALUES (" +
-		d.placeholder(1) + ", " + d.placeholder(2) + ", " + d.placeholder(3) + ")"
+	q := "INSERT INTO " + markerTable + " (sink_id, subtask, checkpoint_id, " + lineageColumn + ") VALUES (" +
+		d.placeholder(1) + ", " + d.placeholder(2) + ", " + d.placeholder(3) + ", " + d.placeholder(4) + ")"
 	if d.driver == "mysql" {
-		return q + " ON DUPLICATE KEY UPDATE checkpoint_id = VALUES(checkpoint_id)"
+		return q + " ON DUPLICATE KEY UPDATE checkpoint_id = VALUES(checkpoint_id), " + lineageColumn + " = VALUES(" + lineageColumn + ")"
 	}
-	return q + " ON CONFLICT (sink_id, subtask) DO UPDATE SET checkpoint_id = EXCLUDED.checkpoint_id"
-}
-
-// stateVersion is the first byte of the sink's checkpoint state.
-const stateVersion = 1
-
-// encodeState writes the pending checkpoints: the version, their count,
-// then per checkpoint the subtask, id and Arrow IPC stream of its rows.
-func encodeState(cs []eoCheckpoint) []byte {
-	out := []byte{stateVersion}
-	out = binary.AppendUvarint(out, uint64(len(cs)))
-	for _, c := range cs {
-		out = binary.AppendUvarint(out, uint64(c.Subtask))
-		out = binary.AppendVarint(out, c.ID)
-		out = binary.AppendUvarint(out, uint64(len(c.Data)))
-		out = append(out, c.Data...)
-	}
-	return out
-}
-
-// decodeState reads what encodeState wrote, decoding the rows.
-func decodeState(schema *types.Schema, b []byte) ([]eoCheckpoint, error) {
-	if len(b) == 0 || b[0] != stateVersion {
-		return nil, fmt.Errorf("unsupported state version (want %d)", stateVersion)
-	}
-	r := bytes.NewReader(b[1:])
-	n, err := binary.ReadUvarint(r)
-	if err != nil {
-		return nil, fmt.Errorf("corrupt state: %w", err)
-	}
-	var out []eoCheckpoint
-	for i := uint64(0); i < n; i++ {
-		sub, err1 := binary.ReadUvarint(r)
-		id, err2 := binary.ReadVarint(r)
-		size, err3 := binary.ReadUvarint(r)
-		if err := errors.Join(err1, err2, err3); err != nil || size > uint64(r.Len()) {
-			return nil, fmt.Errorf("corrupt state at checkpoint entry %d", i)
-		}
-		data := make([]byte, size)
-		if _, err := r.Read(data); err != nil && size > 0 {
-			return nil, fmt.Errorf("corrupt state: %w", err)
-		}
-		rows, err := decodeRows(schema, data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, eoCheckpoint{Subtask: int(sub), ID: id, Rows: rows, Data: data})
-	}
-	return out, nil
+	return q + " ON CONFLICT (sink_id, subtask) DO UPDATE SET checkpoint_id = EXCLUDED.checkpoint_id, " +
+		lineageColumn + " = EXCLUDED." + lineageColumn
 }
 
 // encodeRows writes batches as one Arrow IPC stream.

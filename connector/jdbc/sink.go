@@ -47,7 +47,7 @@ type sink struct {
 	subtask int
 	eoRows  []*types.Batch // rows since the last PreCommit
 	eoWait  []eoCheckpoint // pre-committed, not yet committed, by id
-	lastID  int64          // the last checkpoint pre-committed or restored
+	lineage string         // the markers' lineage token (lineage.go)
 	// started is set once the sink knows whether it was restored: a
 	// job started afresh first clears the markers of earlier jobs.
 	started bool
@@ -276,10 +276,10 @@ func (s *sink) OnBarrier(ctx context.Context, _ int64) error {
 }
 
 // Finish flushes what is left at the end of a bounded input; an
-// exactly-once sink commits it as the final checkpoint would.
+// exactly-once sink has nothing left: the final checkpoint committed it.
 func (s *sink) Finish(ctx context.Context) error {
 	if s.eo {
-		return s.finishExactlyOnce(ctx)
+		return s.finishExactlyOnce()
 	}
 	return s.OnBarrier(ctx, 0)
 }

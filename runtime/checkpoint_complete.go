@@ -14,8 +14,11 @@ import (
 // last acknowledgement writes _metadata, applies retention and tells the
 // tasks; a failure or expiry is counted and the job keeps running.
 
+// cleanupTimeout bounds deleting a failed or dropped checkpoint.
+const cleanupTimeout = time.Minute
+
 // failPending records p as failed (counted; the job keeps running) and
-// removes what it stored.
+// removes what it stored, unless p completed or failed already.
 func (c *coordinator) failPending(p *pendingCkpt, err error) {
 	c.mu.Lock()
 	if c.pending[p.id] != p {
@@ -23,6 +26,18 @@ func (c *coordinator) failPending(p *pendingCkpt, err error) {
 		return
 	}
 	delete(c.pending, p.id)
+	c.mu.Unlock()
+	c.failClaimed(p, err)
+}
+
+// failClaimed fails p, which the caller removed from the pending ones.
+func (c *coordinator) failClaimed(p *pendingCkpt, err error) {
+	if cause := context.Cause(p.ctx); cause != nil {
+		err = cause // the store failed because p was cancelled: say why
+	}
+	p.cancel(err)
+	c.mu.Lock()
+	delete(c.completing, p.id)
 	p.err = &CheckpointError{ID: p.id, Msg: "failed", Err: err}
 	c.stats = append(c.stats, CheckpointStats{ID: p.id, Savepoint: p.savepoint, Triggered: p.triggered,
 		Duration: time.Since(p.triggered), Alignment: p.align, Size: p.size, Err: p.err})
@@ -35,7 +50,9 @@ func (c *coordinator) failPending(p *pendingCkpt, err error) {
 		c.logger.Info(fmt.Sprintf("Failed to trigger or complete checkpoint %d for job %s.", p.id, c.jobID), "job", c.job.graph.Name, "reason", err.Error())
 	}
 	close(p.done)
-	_ = p.store.DeleteDir(context.Background(), p.prefix)
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	_ = p.store.DeleteDir(ctx, p.prefix)
+	cancel()
 	if p.savepoint {
 		p.store.Close()
 	}
@@ -89,6 +106,15 @@ func (c *coordinator) complete(p *pendingCkpt) {
 	m := &checkpoint.Metadata{Version: checkpoint.FormatVersion, JobName: c.job.graph.Name, JobID: c.jobID,
 		CheckpointID: p.id, Savepoint: p.savepoint, Timestamp: time.Now().UTC(), MaxParallelism: c.job.graph.maxParallelism()}
 	c.mu.Lock()
+	// Claim p before writing _metadata: an expiry or a cancelled
+	// savepoint deleting its directory meanwhile would leave a
+	// complete-looking _metadata over missing parts.
+	if c.pending[p.id] != p {
+		c.mu.Unlock()
+		return
+	}
+	delete(c.pending, p.id)
+	c.completing[p.id] = p
 	for _, os := range p.ops {
 		slices.SortFunc(os.Parts, func(a, b checkpoint.Part) int { return a.Subtask - b.Subtask })
 		m.Operators = append(m.Operators, *os)
@@ -102,19 +128,16 @@ func (c *coordinator) complete(p *pendingCkpt) {
 	})
 	data, err := m.Encode()
 	if err == nil {
-		err = p.store.Write(context.Background(), p.prefix+"/"+checkpoint.MetadataFile, data)
+		err = storeWrite(p.ctx, p.store, p.prefix+"/"+checkpoint.MetadataFile, data)
 	}
 	if err != nil {
-		c.failPending(p, err)
+		c.failClaimed(p, err)
 		return
 	}
 	path := p.store.Path(p.prefix)
 	c.mu.Lock()
-	if c.pending[p.id] != p { // expired meanwhile
-		c.mu.Unlock()
-		return
-	}
-	delete(c.pending, p.id)
+	delete(c.completing, p.id)
+	p.cancel(nil)
 	p.path = path
 	dur := time.Since(p.triggered)
 	c.stats = append(c.stats, CheckpointStats{ID: p.id, Savepoint: p.savepoint, Path: path, Triggered: p.triggered,
@@ -122,7 +145,11 @@ func (c *coordinator) complete(p *pendingCkpt) {
 	c.lastEnd = time.Now()
 	var drop []int64
 	if !p.savepoint {
-		c.last = path
+		// With concurrent checkpoints an older one may complete after a
+		// newer one: the latest never goes back.
+		if p.id > c.lastID {
+			c.last, c.lastID = path, p.id
+		}
 		if c.refs == nil {
 			c.refs = map[int64]map[string]bool{}
 		}

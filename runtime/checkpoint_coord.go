@@ -31,6 +31,13 @@ const (
 // barrier before every channel delivered it.
 var errSuperseded = errors.New("superseded by a newer checkpoint barrier")
 
+// errJobEnded fails the checkpoints in progress when the job ends.
+var errJobEnded = errors.New("the job ended")
+
+// errTriggerFull declines a trigger while some source task has not yet
+// taken the barriers it was sent before.
+var errTriggerFull = errors.New("too many checkpoints waiting at a source")
+
 // coordinator triggers checkpoints, collects the tasks'
 // acknowledgements, completes checkpoints (writes _metadata, then tells
 // the tasks) and keeps their statistics. Every job has one; without
@@ -47,12 +54,21 @@ type coordinator struct {
 	stateRoot string // <StateDir>/spry-<job>, removed at the end
 
 	// retainMu orders deleting shared files against reusing them.
-	retainMu  sync.RWMutex
-	mu        sync.Mutex
-	refs      map[int64]map[string]bool // shared files of each retained checkpoint
-	nextID    int64
-	maxSeen   int64
-	pending   map[int64]*pendingCkpt
+	retainMu sync.RWMutex
+	mu       sync.Mutex
+	refs     map[int64]map[string]bool // shared files of each retained checkpoint
+	nextID   int64
+	maxSeen  int64
+	pending  map[int64]*pendingCkpt
+	// completing are the checkpoints claimed by their last
+	// acknowledgement whose _metadata is being written: no longer
+	// pending (an expiry cannot delete them) but their shared files are
+	// in use.
+	completing map[int64]*pendingCkpt
+	lastID     int64 // id of the checkpoint last names: it only grows
+	// trigMu serializes triggers, so that the room reserved on every
+	// trigger channel is still there when the barrier is sent.
+	trigMu    sync.Mutex
 	finals    map[*task][]*opSnap // state of ended tasks
 	waiters   map[*task]bool      // tasks waiting for the final checkpoint (checkpoint_final.go)
 	sharedUp  map[string]bool     // shared files stored in this run
@@ -93,13 +109,18 @@ type pendingCkpt struct {
 	err       error
 	// sharedRefs are the shared files the checkpoint uses.
 	sharedRefs map[string]bool
+	// ctx bounds the checkpoint's uploads and its metadata write;
+	// failing the checkpoint or stopping the coordinator cancels it, so
+	// a stalled store cannot hold the job.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
 }
 
 // newCoordinator sets up checkpointing for a job about to start: the
 // checkpoint directory, per-subtask state directories and, with
 // Options.RestoreFrom, the state each operator restores.
 func newCoordinator(ctx context.Context, g *JobGraph, opts Options, tasks []*task) (*coordinator, error) {
-	c := &coordinator{tasks: tasks, nextID: 1, pending: map[int64]*pendingCkpt{},
+	c := &coordinator{tasks: tasks, nextID: 1, pending: map[int64]*pendingCkpt{}, completing: map[int64]*pendingCkpt{},
 		finals: map[*task][]*opSnap{}, waiters: map[*task]bool{}, sharedUp: map[string]bool{}, stopCh: make(chan struct{}), logger: opts.Logger}
 	if opts.Checkpoint != nil {
 		// Batch jobs are not checkpointed (Flink: a failed batch job
@@ -232,6 +253,11 @@ func (c *coordinator) expire(now time.Time) {
 			late = append(late, p)
 		}
 	}
+	for _, p := range c.completing {
+		if now.Sub(p.triggered) > c.cfg.Timeout {
+			p.cancel(ErrCheckpointExpired) // its metadata write fails, which fails it
+		}
+	}
 	c.mu.Unlock()
 	for _, p := range late {
 		c.failPending(p, ErrCheckpointExpired)
@@ -262,6 +288,8 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 		}
 		store = st
 	}
+	c.trigMu.Lock()
+	defer c.trigMu.Unlock()
 	c.mu.Lock()
 	// Running sources inject the barrier; tasks waiting for the final
 	// checkpoint snapshot when asked.
@@ -274,6 +302,19 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 			waiters = append(waiters, t)
 		case t.source != nil:
 			sources = append(sources, t)
+		}
+	}
+	targets := append(sources, waiters...)
+	for _, t := range targets {
+		// Reserve first: a barrier sent to some sources only would reach
+		// a downstream task aligning it while the others never send it
+		// (only trigger, under trigMu, sends on these channels).
+		if len(t.ck.trig) == cap(t.ck.trig) {
+			c.mu.Unlock()
+			if savepoint {
+				store.Close()
+			}
+			return nil, &CheckpointError{Msg: "not triggered", Err: errTriggerFull}
 		}
 	}
 	if len(sources) == 0 && len(waiters) == 0 {
@@ -299,13 +340,8 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 		typ = "SAVEPOINT"
 	}
 	c.logger.Debug(fmt.Sprintf("Triggering checkpoint %d (type=%s) @ %d for job %s.", id, typ, p.triggered.UnixMilli(), c.jobID))
-	for _, t := range append(sources, waiters...) {
-		select {
-		case t.ck.trig <- trigger{id: id, stop: stop}:
-		default:
-			c.failPending(p, errors.New("too many checkpoints waiting at a source"))
-			return nil, p.err
-		}
+	for _, t := range targets {
+		t.ck.trig <- trigger{id: id, stop: stop} // room reserved above
 	}
 	c.ackFinished(p)
 	return p, nil
@@ -316,6 +352,7 @@ func (c *coordinator) trigger(savepoint bool, dir string, stop stopMode) (*pendi
 func (c *coordinator) newPendingLocked(id int64, store *checkpoint.Store, prefix, shared string) *pendingCkpt {
 	p := &pendingCkpt{id: id, store: store, prefix: prefix, shared: shared, triggered: time.Now(),
 		waiting: map[*task]bool{}, ops: map[[2]int]*checkpoint.OperatorState{}, done: make(chan struct{})}
+	p.ctx, p.cancel = context.WithCancelCause(context.Background())
 	for _, t := range c.tasks {
 		p.waiting[t] = true
 	}
@@ -442,6 +479,14 @@ func (c *coordinator) stop() {
 		close(c.stopCh)
 		c.mu.Lock()
 		c.stopped = true
+		// Uploads and metadata writes in flight give up: the job ended,
+		// and a stalled store must not hold its end.
+		for _, p := range c.pending {
+			p.cancel(errJobEnded)
+		}
+		for _, p := range c.completing {
+			p.cancel(errJobEnded)
+		}
 		c.mu.Unlock()
 		c.bg.Wait()
 		c.mu.Lock()
@@ -451,7 +496,7 @@ func (c *coordinator) stop() {
 		}
 		c.mu.Unlock()
 		for _, p := range ps {
-			c.failPending(p, errors.New("the job ended"))
+			c.failPending(p, errJobEnded)
 		}
 		c.cleanup()
 	})

@@ -18,7 +18,7 @@ import (
 func TestCheckpointPebble(t *testing.T) {
 	dir, stateDir := t.TempDir(), t.TempDir()
 	cc := &CheckpointConfig{Interval: 30 * time.Millisecond, Dir: dir, Retained: 2}
-	cfg := newSeq(1000)
+	cfg := newSeq(3000)
 	v := newView()
 	job, err := Execute(context.Background(), aggJob(t, cfg, 2, v, 0), Options{Checkpoint: cc, StateBackend: "pebble", StateDir: stateDir})
 	if err != nil {
@@ -55,7 +55,7 @@ func TestCheckpointPebble(t *testing.T) {
 		t.Fatalf("no files in the pebble checkpoint %s", path)
 	}
 	before := v.snapshot()
-	for _, p := range []int{2, 1} {
+	for _, p := range []int{2, 1, 4} {
 		w := newView()
 		for k, r := range before {
 			w.rows[k] = r

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spry-engine/spry/runtime/ops"
+	"github.com/spry-engine/spry/state"
 	"github.com/spry-engine/spry/state/checkpoint"
 )
 
@@ -48,6 +49,7 @@ func (c *coordinator) prepareRestore(ctx context.Context, g *JobGraph, opts Opti
 		return err
 	}
 	for _, t := range c.tasks {
+		t.ck.startEnded = finishedIn(byKey[[2]int{t.vertex.ID, -2}], t)
 		t.ck.restore = make([]*opRestore, len(t.ops))
 		for k, op := range t.ops {
 			key := [2]int{t.vertex.ID, k}
@@ -79,6 +81,28 @@ func (c *coordinator) prepareRestore(ctx context.Context, g *JobGraph, opts Opti
 	c.logger.Info(fmt.Sprintf("Restoring job %s from Checkpoint %d @ %d for %s located at %s.",
 		g.Name, m.CheckpointID, m.Timestamp.UnixMilli(), m.JobID, m.Dir()))
 	return nil
+}
+
+// finishedIn reports whether source task t is to start as ended: its
+// subtask had read its whole input when checkpoint state o was taken
+// (with another parallelism: every subtask had).
+func finishedIn(o *checkpoint.OperatorState, t *task) bool {
+	if o == nil || o.Name != finishedState || t.source == nil {
+		return false
+	}
+	done := map[int]bool{}
+	for _, p := range o.Parts {
+		done[p.Subtask] = true
+	}
+	if o.Parallelism == t.par {
+		return done[t.index]
+	}
+	for i := 0; i < o.Parallelism; i++ {
+		if !done[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // canRestore reports whether op takes state of the given kind.
@@ -216,7 +240,7 @@ func (t *task) restoreOp(m *checkpoint.Metadata, k int, r *opRestore) error {
 		return t.ops[k].(ops.CheckpointedOperator).RestoreCheckpoint(m.CheckpointID, parts)
 	case checkpoint.KindFiles:
 		var dirs []string
-		for _, p := range r.state.Parts {
+		for _, p := range t.filesToRestore(m, k, r.state) {
 			dir := filepath.Join(t.ck.stateDir, fmt.Sprintf("restore-%d-%d", m.CheckpointID, k), fmt.Sprint(p.Subtask))
 			for _, f := range p.Files {
 				if err := m.Download(ctx, f, filepath.Join(dir, filepath.FromSlash(fileRel(f)))); err != nil {
@@ -228,6 +252,28 @@ func (t *task) restoreOp(m *checkpoint.Metadata, k int, r *opRestore) error {
 		return t.ops[k].(ops.DirSnapshotter).RestoreDirs(dirs)
 	}
 	return nil
+}
+
+// filesToRestore picks the parts of a local store's state that operator
+// k restores: for keyed state, only those of the old subtasks whose key
+// groups overlap this subtask's (a subtask's store holds its own key
+// groups only), so a rescaled restore does not download every store.
+func (t *task) filesToRestore(m *checkpoint.Metadata, k int, o *checkpoint.OperatorState) []checkpoint.Part {
+	if _, keyed := t.ops[k].(ops.Snapshotter); !keyed || m.MaxParallelism <= 0 || o.Parallelism <= 0 {
+		return o.Parts
+	}
+	mine := state.RangeForSubtask(m.MaxParallelism, t.par, t.index)
+	var out []checkpoint.Part
+	for _, p := range o.Parts {
+		if p.Subtask < 0 || p.Subtask >= o.Parallelism {
+			out = append(out, p) // not a subtask of the old run's ranges: keep it
+			continue
+		}
+		if state.RangeForSubtask(m.MaxParallelism, o.Parallelism, p.Subtask).Intersect(mine).Len() > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // fileRel is a stored file's path inside its snapshot directory:

@@ -16,6 +16,10 @@ func (c *coordinator) savepoint(ctx context.Context, dir string, mode stopMode) 
 		return "", &CheckpointError{Msg: "the job has ended"}
 	default:
 	}
+	if err := ctx.Err(); err != nil {
+		// Given up before it started: nothing stopped.
+		return "", &CheckpointError{Msg: "savepoint not triggered", Err: context.Cause(ctx)}
+	}
 	p, err := c.trigger(true, dir, mode)
 	if err != nil {
 		return "", err
@@ -24,13 +28,13 @@ func (c *coordinator) savepoint(ctx context.Context, dir string, mode stopMode) 
 	case <-p.done:
 	case <-ctx.Done():
 		c.failPending(p, context.Cause(ctx))
-		return "", p.err
+		return "", c.stopFailed(mode, p.err)
 	case <-c.job.done:
 		c.failPending(p, errors.New("the job ended before the savepoint completed"))
 		return "", p.err
 	}
 	if p.err != nil {
-		return "", p.err
+		return "", c.stopFailed(mode, p.err)
 	}
 	if mode != stopNone {
 		c.awaitNotified(ctx, p.id)
@@ -63,4 +67,15 @@ func (c *coordinator) awaitNotified(ctx context.Context, id int64) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+}
+
+// stopFailed handles a failed savepoint: after a stop-with-savepoint
+// the sources that took its barrier no longer read, so, as Flink does,
+// the job fails and its restart strategy resumes it from the latest
+// checkpoint. It returns err.
+func (c *coordinator) stopFailed(mode stopMode, err error) error {
+	if mode != stopNone {
+		c.job.fail(&CheckpointError{Msg: "stop-with-savepoint failed after the sources stopped; failing the job so that it restarts", Err: err})
+	}
+	return err
 }

@@ -39,6 +39,24 @@ type taskCkpt struct {
 	// yet) and finalSnap the last.
 	deferred           []int
 	finalID, finalSnap int64
+	// ended is set once a source task's input ended; startEnded when a
+	// restored checkpoint says it had (checkpoint_restore.go): the task
+	// then reads nothing, as Flink does not run a finished task again.
+	ended, startEnded bool
+}
+
+// finishedState names the runtime's record, under chain index -2, that
+// a source subtask read its whole input: a source without read positions
+// would otherwise read it again after a restore, on top of the state
+// that already holds it.
+const finishedState = "$finished"
+
+// finishedSnap is the record of a source task whose input ended, or nil.
+func (t *task) finishedSnap() *opSnap {
+	if t.source == nil || !t.ck.ended {
+		return nil
+	}
+	return &opSnap{index: -2, name: finishedState, kind: checkpoint.KindOperator, data: []byte("true")}
 }
 
 // watermarkState names the runtime's own state in a checkpoint: each
@@ -218,6 +236,9 @@ func (t *task) finalSnapshot() ([]*opSnap, error) {
 		if s != nil && s.kind != checkpoint.KindFiles {
 			out = append(out, s)
 		}
+	}
+	if s := t.finishedSnap(); s != nil {
+		out = append(out, s)
 	}
 	return out, nil
 }

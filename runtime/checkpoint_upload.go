@@ -12,6 +12,12 @@ import (
 	"github.com/spry-engine/spry/state/checkpoint"
 )
 
+// storeWrite writes one stored object; tests swap it to stall or fail
+// the store.
+var storeWrite = func(ctx context.Context, st *checkpoint.Store, key string, data []byte) error {
+	return st.Write(ctx, key, data)
+}
+
 // partOf is one operator's part of a task's acknowledgement.
 type partOf struct {
 	index      int
@@ -39,6 +45,9 @@ func (t *task) checkpoint(p *pendingCkpt, align time.Duration) error {
 	if s := t.watermarkSnap(); s != nil {
 		snaps = append(snaps, s)
 	}
+	if s := t.finishedSnap(); s != nil {
+		snaps = append(snaps, s)
+	}
 	t.job.coord.goUpload(p, t, snaps, align)
 	return nil
 }
@@ -46,7 +55,7 @@ func (t *task) checkpoint(p *pendingCkpt, align time.Duration) error {
 // upload stores task t's snapshots for checkpoint p and acknowledges it;
 // a failed upload fails the checkpoint (the job keeps running).
 func (c *coordinator) upload(p *pendingCkpt, t *task, snaps []*opSnap, align time.Duration) {
-	ctx := context.Background()
+	ctx := p.ctx
 	var parts []partOf
 	var size int64
 	for _, s := range snaps {
@@ -64,7 +73,7 @@ func (c *coordinator) upload(p *pendingCkpt, t *task, snaps []*opSnap, align tim
 			po.part.Files, po.part.Size = files, full
 			size += stored
 		} else {
-			if err := p.store.Write(ctx, p.prefix+"/"+name, s.data); err != nil {
+			if err := storeWrite(ctx, p.store, p.prefix+"/"+name, s.data); err != nil {
 				c.failPending(p, err)
 				return
 			}
@@ -157,9 +166,11 @@ func (c *coordinator) retain(st *checkpoint.Store, drop, keep []int64) error {
 			used[k] = true
 		}
 	}
-	for _, p := range c.pending {
-		for k := range p.sharedRefs {
-			used[k] = true
+	for _, ps := range []map[int64]*pendingCkpt{c.pending, c.completing} {
+		for _, p := range ps {
+			for k := range p.sharedRefs {
+				used[k] = true
+			}
 		}
 	}
 	var del []string
@@ -173,7 +184,8 @@ func (c *coordinator) retain(st *checkpoint.Store, drop, keep []int64) error {
 		delete(c.refs, id)
 	}
 	c.mu.Unlock()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
 	var first error
 	for _, id := range drop {
 		if err := st.DeleteDir(ctx, c.jobID+"/"+checkpoint.ChkName(id)); err != nil && first == nil {

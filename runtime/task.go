@@ -128,7 +128,7 @@ func (t *task) run() (err error) {
 // runSource pulls the source until it ends, the job is cancelled or an
 // operator of the chain needs no more input.
 func (t *task) runSource() error {
-	for !t.chainDone() {
+	for !t.ck.startEnded && !t.chainDone() {
 		if err := t.ctx.Err(); err != nil {
 			return context.Cause(t.ctx)
 		}
@@ -171,6 +171,7 @@ func (t *task) runSource() error {
 			return err
 		}
 	}
+	t.ck.ended = true
 	// A finished bounded source has seen all its event time, as in Flink.
 	if err := t.advanceWatermark(1, math.MaxInt64); err != nil {
 		return err

@@ -218,8 +218,13 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 // DeleteDir removes every key under dir (a key prefix without its
-// trailing slash), and the local directory itself.
+// trailing slash), and the local directory itself. A checkpoint's
+// _metadata goes first: interrupted halfway, the directory is an
+// incomplete checkpoint, never a complete-looking one missing parts.
 func (s *Store) DeleteDir(ctx context.Context, dir string) error {
+	if err := s.Delete(ctx, dir+"/"+MetadataFile); err != nil {
+		return err
+	}
 	keys, err := s.list(ctx, dir+"/", "")
 	if err != nil {
 		return err

@@ -31,20 +31,20 @@ type Config struct {
 	WorkDir   string // checkpoints, job scripts and run logs
 	// Parallelism is the job's parallelism.default (default 2).
 	Parallelism int
-	// Interval is execution.checkpointing.interval (default 1 s).
+	// Interval is execution.checkpointing.interval. Unset, it is 1 s,
+	// shortened after the reference run so that the kills fit in the job
+	// (fitInterval).
 	Interval time.Duration
-	// MinDelay and MaxDelay bound the random time from a run's start to
-	// its kill (defaults 0.5 s and 3 s).
-	MinDelay, MaxDelay time.Duration
+	// MaxAfter bounds the random time from a run's checkpoint to its kill
+	// (default 400 ms, at most half the interval).
+	MaxAfter time.Duration
 	// Guarantee is the Kafka sink's sink.delivery-guarantee (default
 	// exactly-once; at-least-once shows the harness detects duplicates).
 	Guarantee string
 	// Reference runs the job once without kills first and checks its
 	// output against the independent computation; its duration also
-	// narrows the kill delays so that Kills fit in the job (fitDelays).
+	// paces the kills so that Kills fit in the job (see pacer).
 	Reference bool
-	// FixedDelays keeps MinDelay and MaxDelay as given.
-	FixedDelays bool
 	// Timeout bounds the whole run (default 30 min).
 	Timeout time.Duration
 	// Keep leaves topics and tables in place for inspection.
@@ -52,6 +52,8 @@ type Config struct {
 	// Extra -D options for every run of the job.
 	Defines []string
 	Log     io.Writer // progress; nil = os.Stdout
+
+	autoInterval bool // Interval was not given
 }
 
 // SinkResult is the verdict for one sink.
@@ -103,9 +105,10 @@ func (c *Config) defaults() error {
 	setDefault(&c.Events, 2_000_000)
 	setDefault(&c.Auctions, 1000)
 	setDefault(&c.Parallelism, 2)
-	setDefault(&c.Interval, time.Second)
-	setDefault(&c.MinDelay, 500*time.Millisecond)
-	setDefault(&c.MaxDelay, 3*time.Second)
+	if c.Interval == 0 {
+		c.Interval, c.autoInterval = time.Second, true
+	}
+	setDefault(&c.MaxAfter, 400*time.Millisecond)
 	setDefault(&c.Timeout, 30*time.Minute)
 	setDefault(&c.Guarantee, "exactly-once")
 	if c.Seed == 0 {
@@ -211,18 +214,19 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	}
 
 	res = &Result{}
+	total := 0.0 // checkpoints the job takes (0 = unknown)
 	if cfg.Reference {
 		spec, err := outputs("ref")
 		if err != nil {
 			return nil, err
 		}
 		t0 := time.Now()
-		if _, err := runJob(ctx, &cfg, spec, "ref", 0); err != nil {
+		if _, err := runJob(ctx, &cfg, spec, "ref", 0, 0); err != nil {
 			return nil, fmt.Errorf("the failure-free run: %w", err)
 		}
 		work := time.Since(t0)
 		cfg.printf("chaos: the failure-free run took %.1f s", work.Seconds())
-		cfg.fitDelays(work)
+		total = cfg.fitInterval(work)
 		if res.Reference, err = check(ctx, &cfg, spec, want, 0); err != nil {
 			return nil, err
 		}
@@ -240,7 +244,7 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		return nil, err
 	}
 	t0 = time.Now()
-	kl, err := runJob(ctx, &cfg, spec, "chaos", cfg.Kills)
+	kl, err := runJob(ctx, &cfg, spec, "chaos", cfg.Kills, total)
 	if kl != nil {
 		res.Kills, res.Restarts = kl.kills, kl.restored
 	}

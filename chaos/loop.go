@@ -3,7 +3,6 @@ package chaos
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,35 +14,20 @@ type killLog struct {
 	restored []string // per restart, the checkpoint it restored ("" = none yet)
 }
 
-// afterCheckpointWait bounds how long a run that is to be killed right
-// after a checkpoint waits for one before it is killed anyway.
-const afterCheckpointWait = 10 * time.Second
-
-// paceShare is the share of the input over which the kills are spread:
-// progress is only seen at completed checkpoints while the job reads
-// ahead, and a restored job can finish what is left of a small input
-// within a second, so the kills aim at the first half.
-const paceShare = 0.5
-
-// How a run is killed.
-const (
-	killRandom          = iota // at a random delay
-	killAfterCheckpoint        // just after the first checkpoint completed past a random delay
-	killEarly                  // before its first checkpoint: no progress (pacing, see runJob)
-)
+// checkpointWait bounds how long a run that is to be killed after its
+// k-th checkpoint waits for them (a multiple of the interval, at least
+// this) before it is killed anyway.
+const checkpointWait = 10 * time.Second
 
 // runJob runs the job named name until it finishes by itself, killing it
 // kills times first and restarting it each time from the latest completed
-// checkpoint. A run is killed at a random delay between MinDelay and
-// MaxDelay, or, one time in three, just after the first checkpoint it
-// completes past such a delay. Spry reads fast, so the loop paces the
-// kills: when the job's progress (the bids its last checkpoint read) is
-// ahead of an even spread of the kills over the input (its first half,
-// see paceShare), the next run is killed before its first checkpoint,
-// which makes no progress. After those kills, one more lands just after
-// the whole output was committed to the Kafka topic, when the job still
-// runs then (see waitForOutput).
-func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills int) (*killLog, error) {
+// checkpoint. Each kill is decided from the job's checkpoint progress
+// (see pacer): after the run's 1st or 2nd new checkpoint, right after it
+// or a random moment later, or before its first checkpoint; total is the
+// estimated number of checkpoints the job takes (0 = unknown). After
+// those kills, one more lands just after the whole output was committed
+// to the Kafka topic, when the job still runs then (see waitForOutput).
+func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills int, total float64) (*killLog, error) {
 	script, err := writeScript(cfg, spec, name)
 	if err != nil {
 		return nil, err
@@ -52,7 +36,7 @@ func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills i
 	if err := os.MkdirAll(chkDir, 0o755); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6b696c6c))
+	pc := newPacer(cfg, total)
 	kl := &killLog{}
 	restore := ""
 	// After the paced kills, a last one lands just after the whole output
@@ -65,17 +49,22 @@ func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills i
 		}
 		defer tail.stop()
 	}
+	progressed := true // the previous run completed a checkpoint
 	for run := 0; ; run++ {
+		_, kept, err := latestCheckpoint(chkDir)
+		if err != nil {
+			return kl, err
+		}
 		defines := cfg.defines(chkDir)
 		if restore != "" {
 			defines = append(defines, "execution.savepoint.path="+restore)
 		}
 		logPath := filepath.Join(cfg.WorkDir, fmt.Sprintf("%s-run-%d.log", name, run))
-		p, err := startJob(cfg.Bin, script, logPath, chkDir, defines)
-		if err != nil {
-			return kl, err
-		}
 		if kl.kills >= kills {
+			p, err := startJob(cfg.Bin, script, logPath, chkDir, defines)
+			if err != nil {
+				return kl, err
+			}
 			if tail == nil || endKilled || !waitForOutput(ctx, p, tail, spec.wantRows) {
 				return kl, finished(ctx, p)
 			}
@@ -92,16 +81,14 @@ func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills i
 			}
 			continue
 		}
-		mode, delay := killRandom, cfg.MinDelay+time.Duration(rng.Int64N(int64(cfg.MaxDelay-cfg.MinDelay)+1))
-		done, known := jobProgress(ctx, cfg, spec)
-		switch {
-		case known && done >= paceShare*float64(kl.kills+1)/float64(kills+1):
-			mode = killEarly
-			delay = time.Duration((0.2 + 0.7*rng.Float64()) * float64(cfg.Interval))
-		case rng.IntN(3) == 0:
-			mode = killAfterCheckpoint
+		share, known := outputShare(ctx, cfg, spec, tail)
+		pl := pc.next(kills-kl.kills, kept, share, known, progressed)
+		p, err := startJob(cfg.Bin, script, logPath, chkDir, defines)
+		if err != nil {
+			return kl, err
 		}
-		if !waitToKill(ctx, p, delay, mode == killAfterCheckpoint) {
+		moment, ok := waitToKill(ctx, p, pl, kept, max(checkpointWait, 10*cfg.Interval))
+		if !ok {
 			// The job ended before its kill: the last run is this one.
 			if err := finished(ctx, p); err != nil {
 				return kl, err
@@ -115,10 +102,14 @@ func runJob(ctx context.Context, cfg *Config, spec jobSpec, name string, kills i
 			// It ended on its own between the decision and the signal.
 			return kl, finished(ctx, p)
 		}
-		how := map[int]string{killAfterCheckpoint: "just after a checkpoint; ", killEarly: "pacing, before the run's first checkpoint; "}[mode]
-		if restore, err = kl.record(ctx, cfg, spec, chkDir, at, how); err != nil {
+		if restore, err = kl.record(ctx, cfg, spec, chkDir, at, moment+"; "); err != nil {
 			return kl, err
 		}
+		_, now, err := latestCheckpoint(chkDir)
+		if err != nil {
+			return kl, err
+		}
+		progressed = now > kept
 	}
 }
 
@@ -166,40 +157,89 @@ func jobProgress(ctx context.Context, cfg *Config, spec jobSpec) (float64, bool)
 	return least, known
 }
 
-// waitToKill waits until the run is due to be killed and reports true, or
-// reports false when it ended first. With afterCheckpoint it waits past
-// delay for the next completed checkpoint (at most afterCheckpointWait
-// more) and returns right after it.
-func waitToKill(ctx context.Context, p *proc, delay time.Duration, afterCheckpoint bool) bool {
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	select {
-	case <-p.done:
-		return false
-	case <-ctx.Done():
-		return true
-	case <-timer.C:
+// outputShare is how far the job has got, for pacing: the highest of the
+// shares of the expected rows committed to the Kafka topic (tail) and
+// written to the table, and of the bids the sources' committed offsets
+// cover. The output is the more direct measure (the sources commit their
+// offsets late), and the highest share is the safest.
+func outputShare(ctx context.Context, cfg *Config, spec jobSpec, tail *committedTail) (float64, bool) {
+	share, known := jobProgress(ctx, cfg, spec)
+	if spec.wantRows <= 0 {
+		return share, known
 	}
-	if !afterCheckpoint {
-		return true
-	}
-	// Checkpoints completed before the delay are not the moment sought.
-	for drained := false; !drained; {
-		select {
-		case <-p.checkpoints:
-		default:
-			drained = true
+	seen := func(rows int64) {
+		if s := float64(rows) / float64(spec.wantRows); rows > 0 && (!known || s > share) {
+			share, known = s, true
 		}
 	}
-	timer.Reset(afterCheckpointWait)
-	select {
-	case <-p.done:
-		return false
-	case <-ctx.Done():
-	case <-timer.C:
-	case <-p.checkpoints:
+	if tail != nil {
+		seen(tail.rows.Load())
 	}
-	return true
+	if spec.dbTable != "" && spec.db != nil {
+		cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		n, err := spec.db.count(cctx, spec.dbTable)
+		cancel()
+		if err == nil {
+			seen(int64(n))
+		}
+	}
+	return share, known
+}
+
+// waitToKill waits until the run is due to be killed by plan pl and
+// reports the moment in words and true, or reports false when the run
+// ended first. kept is the id of the checkpoint the run restored: only
+// later ones are the run's own. A run planned to die before its first
+// checkpoint that completes one anyway is killed right after it; one that
+// completes no k-th checkpoint within wait is killed then.
+func waitToKill(ctx context.Context, p *proc, pl plan, kept int64, wait time.Duration) (string, bool) {
+	seen := 0
+	newCheckpoint := func(id int64) bool {
+		if id <= kept {
+			return false
+		}
+		kept = id // the log line and the _metadata file both report it
+		seen++
+		return true
+	}
+	timeout := wait
+	if pl.mode == killEarly {
+		timeout = pl.delay
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		select {
+		case <-p.done:
+			return "", false
+		case <-ctx.Done():
+			return "the run timed out", true
+		case <-timer.C:
+			if pl.mode == killEarly {
+				return pl.describe(), true
+			}
+			return fmt.Sprintf("no %d new checkpoints within %v", pl.k, wait), true
+		case id := <-p.checkpoints:
+			if !newCheckpoint(id) {
+				continue
+			}
+			if pl.mode == killEarly {
+				return "right after the run's 1st checkpoint, which came before the planned early kill", true
+			}
+			if seen < pl.k {
+				continue
+			}
+			if pl.delay > 0 {
+				select {
+				case <-p.done:
+					return "", false
+				case <-ctx.Done():
+				case <-time.After(pl.delay):
+				}
+			}
+			return pl.describe(), true
+		}
+	}
 }
 
 // finished waits for a run that is not to be killed to end, and reports

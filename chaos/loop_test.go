@@ -43,10 +43,10 @@ func TestKillLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := &Config{Bin: bin, WorkDir: dir, Seed: 3, Parallelism: 1, Interval: 100 * time.Millisecond,
-		MinDelay: 150 * time.Millisecond, MaxDelay: 400 * time.Millisecond, Log: io.Discard}
+		MaxAfter: 400 * time.Millisecond, Log: io.Discard}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	kl, err := runJob(ctx, cfg, jobSpec{bootstrap: "x", bidsTopic: "b", catTopic: "c", outTopic: "o"}, "fake", 3)
+	kl, err := runJob(ctx, cfg, jobSpec{bootstrap: "x", bidsTopic: "b", catTopic: "c", outTopic: "o"}, "fake", 3, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

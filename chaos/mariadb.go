@@ -82,3 +82,10 @@ func (m *mariaDB) rows(ctx context.Context, name string) ([]string, error) {
 	}
 	return out, rs.Err()
 }
+
+// count is the number of rows in the table, for pacing (see outputShare).
+func (m *mariaDB) count(ctx context.Context, name string) (int, error) {
+	var n int
+	err := m.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+name).Scan(&n)
+	return n, err
+}

@@ -1,12 +1,10 @@
 package chaos
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestCompare(t *testing.T) {
@@ -123,30 +121,6 @@ func TestLatestCheckpoint(t *testing.T) {
 	p, id, err := latestCheckpoint(dir)
 	if err != nil || id != 9 || p != filepath.Join(dir, "job-b", "chk-9") {
 		t.Errorf("latestCheckpoint = %q, %d, %v; want job-b/chk-9", p, id, err)
-	}
-}
-
-func TestFitDelays(t *testing.T) {
-	tests := []struct {
-		work  time.Duration
-		kills int
-		fixed bool
-		max   time.Duration // upper bound of the fitted MaxDelay
-		min   time.Duration // lower bound
-	}{
-		{10 * time.Second, 20, false, 2 * time.Second, time.Second},
-		{3 * time.Second, 5, false, 2 * time.Second, time.Second},
-		{10 * time.Minute, 5, false, 3 * time.Second, 3 * time.Second}, // long jobs keep the full range
-		{time.Second, 20, true, 3 * time.Second, 3 * time.Second},
-		{time.Second, 0, false, 3 * time.Second, 3 * time.Second},
-	}
-	for _, tc := range tests {
-		c := Config{Kills: tc.kills, FixedDelays: tc.fixed, MinDelay: 500 * time.Millisecond, MaxDelay: 3 * time.Second,
-			Interval: time.Second, Log: io.Discard}
-		c.fitDelays(tc.work)
-		if c.MaxDelay > tc.max || c.MaxDelay < tc.min || c.MaxDelay <= c.MinDelay {
-			t.Errorf("fitDelays(%v, %d kills) = %v, want within [%v, %v]", tc.work, tc.kills, c.MaxDelay, tc.min, tc.max)
-		}
 	}
 }
 

@@ -60,6 +60,10 @@ type jobRun struct {
 	ended    time.Time
 	stopped  bool // Cancel or STOP: no more restarts
 	drained  bool // stopped with a savepoint: ends FINISHED
+	// stopping is set while a stop-with-savepoint is in progress: it is
+	// no user stop yet, since a stop that fails after the sources stopped
+	// fails the job (runtime.CheckpointError) so that it restarts.
+	stopping bool
 	stopOnce sync.Once
 }
 
@@ -112,8 +116,9 @@ func (r *jobRun) loop(job *runtime.Job, rows <-chan *types.Batch, restore string
 		r.mu.Lock()
 		stopped, drained := r.stopped, r.drained
 		r.mu.Unlock()
+		var stopFailed *runtime.CheckpointError
 		switch {
-		case err == nil || drained && errors.Is(err, runtime.ErrCanceled):
+		case err == nil || drained && errors.Is(err, runtime.ErrCanceled) && !errors.As(err, &stopFailed):
 			r.end(JobFinished, nil)
 			return
 		case stopped:
@@ -265,16 +270,23 @@ func (r *jobRun) StopWithSavepoint(ctx context.Context, dir string, drain bool) 
 		r.mu.Unlock()
 		return "", &JobStateError{ID: r.id, Status: s, Op: "stop it with a savepoint"}
 	}
-	r.stopped, r.drained = true, true
+	if r.stopping {
+		r.mu.Unlock()
+		return "", &JobStateError{ID: r.id, Status: JobRunning, Op: "stop it with a savepoint while another stop is in progress"}
+	}
+	r.stopping, r.drained = true, true
 	cur := r.cur
 	r.mu.Unlock()
 	p, err := cur.StopWithSavepoint(ctx, dir, drain)
+	r.mu.Lock()
+	r.stopping = false
 	if err != nil {
-		r.mu.Lock()
-		r.stopped, r.drained = false, false
+		r.drained = false
 		r.mu.Unlock()
 		return "", err
 	}
+	r.stopped = true
+	r.mu.Unlock()
 	r.stopOnce.Do(func() { close(r.stop) })
 	return p, nil
 }

@@ -78,6 +78,12 @@ func registerArrow(s *session, params json.RawMessage, payloads [][]byte) (any, 
 			r.Release()
 		}
 	}()
+	return registerRecords(s, p.Name, p.Temporary == nil || *p.Temporary, as, recs)
+}
+
+// registerRecords creates the table name over recs (of schema as) through
+// the python-input connector.
+func registerRecords(s *session, name string, temporary bool, as *arrow.Schema, recs []arrow.RecordBatch) (any, [][]byte, error) {
 	cols := make([]string, len(as.Fields()))
 	for i, f := range as.Fields() {
 		t, err := flinkType(f)
@@ -88,11 +94,11 @@ func registerArrow(s *session, params json.RawMessage, payloads [][]byte) (any, 
 	}
 	id := pyinput.Register(recs)
 	temp := "TEMPORARY "
-	if p.Temporary != nil && !*p.Temporary {
+	if !temporary {
 		temp = ""
 	}
 	ddl := fmt.Sprintf("CREATE %sTABLE %s (%s) WITH ('connector' = '%s', '%s' = '%s')",
-		temp, quotePath(p.Name), strings.Join(cols, ", "), pyinput.Name, pyinput.OptID, id)
+		temp, quotePath(name), strings.Join(cols, ", "), pyinput.Name, pyinput.OptID, id)
 	if _, err := s.env.ExecuteSQL(s.ctx, ddl); err != nil {
 		pyinput.Drop(id)
 		return nil, nil, err
@@ -100,12 +106,12 @@ func registerArrow(s *session, params json.RawMessage, payloads [][]byte) (any, 
 	s.mu.Lock()
 	s.inputs = append(s.inputs, id)
 	s.mu.Unlock()
-	sc, err := s.env.QuerySchema(s.ctx, "SELECT * FROM "+quotePath(p.Name))
+	sc, err := s.env.QuerySchema(s.ctx, "SELECT * FROM "+quotePath(name))
 	if err == nil {
 		err = pyinput.Bind(id, sc)
 	}
 	if err != nil {
-		_, _ = s.env.ExecuteSQL(s.ctx, "DROP TEMPORARY TABLE IF EXISTS "+quotePath(p.Name))
+		_, _ = s.env.ExecuteSQL(s.ctx, "DROP TEMPORARY TABLE IF EXISTS "+quotePath(name))
 		return nil, nil, err
 	}
 	n := 0

@@ -31,6 +31,8 @@ func FuzzServe(f *testing.F) {
 	f.Add(frame([]byte(`{"id":2,"method":"get_config","params":{"key":"parallelism.default"}}`)))
 	f.Add(frame([]byte(`{"id":3,"method":"register_arrow","params":{"name":"t"},"payloads":1}`)))
 	f.Add(append(frame([]byte(`{"id":4,"method":"fetch","params":{"result":1},"payloads":1}`)), 0, 0, 0, 9))
+	f.Add(append(frame([]byte(`{"id":5,"method":"register_rows","params":{"name":"t","columns":[{"name":"a","type":"DECIMAL(5, 2)"},{"name":"b","type":"DOUBLE NOT NULL"}]},"payloads":1}`)),
+		frame([]byte(`[["1.5","NaN"],[null,2]]`))...))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff})
 	srv := &Server{Settings: table.Settings{Parallelism: 1}}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -35,6 +35,7 @@ func init() {
 		"explain":         explain,
 		"schema":          schema,
 		"register_arrow":  registerArrow,
+		"register_rows":   registerRows,
 		"create_function": createFunction,
 	}
 }
@@ -184,6 +185,8 @@ func fetch(s *session, params json.RawMessage, _ [][]byte) (any, [][]byte, error
 		MaxRows   int   `json:"max_rows"`
 		WithKinds bool  `json:"with_kinds"`
 		TimeoutMS int   `json:"timeout_ms"`
+		// Format asks for FormatJSON rows; other schemas still get Arrow.
+		Format string `json:"format"`
 	}{MaxRows: 65536}
 	if err := decode(params, &p); err != nil {
 		return nil, nil, err
@@ -264,11 +267,18 @@ func fetch(s *session, params json.RawMessage, _ [][]byte) (any, [][]byte, error
 		or.done = false
 		or.failed = jobErr
 	}
-	payload, err := encodeBatches(or.res.Schema, batches, p.WithKinds)
+	format := FormatArrow
+	var payload []byte
+	if p.Format == FormatJSON && jsonSchema(or.res.Schema) {
+		format = FormatJSON
+		payload, err = encodeRowsJSON(or.res.Schema, batches, p.WithKinds)
+	} else {
+		payload, err = encodeBatches(or.res.Schema, batches, p.WithKinds)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return map[string]any{"done": or.done && or.pending == nil, "rows": n}, [][]byte{payload}, nil
+	return map[string]any{"done": or.done && or.pending == nil, "rows": n, "format": format}, [][]byte{payload}, nil
 }
 
 func rid(params json.RawMessage) (int64, error) {

@@ -4,26 +4,30 @@
 # files), in streaming mode, and prints a Markdown table of wall time,
 # process CPU time, events/s and events/s per used core.
 #
-# Usage: bench/nexmark/run.sh [-n EVENTS] [-q q0,q1,...] [-p PARALLELISM] [-r TPS]
+# Usage: bench/nexmark/run.sh [-n EVENTS] [-q q0,q1,...] [-p PARALLELISM] [-r TPS] [-D key=value]...
 #   -n  events per query (default: 10000000 for the stateless q0-q2,
 #       q10, q14, q21, q22; 1000000 for the others)
 #   -q  queries to run (default: every query but q6)
 #   -p  parallelism.default (default: the number of cores)
 #   -r  first-event.rate, events per second of event time (default
 #       10000000, nexmark-flink's benchmark setting)
+#   -D  a configuration option for every query, e.g.
+#       -D execution.checkpointing.interval=10s (repeatable)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 events=""
 queries="q0,q1,q2,q3,q4,q5,q7,q8,q9,q10,q11,q12,q13,q14,q15,q16,q17,q18,q19,q20,q21,q22"
 par=$(nproc)
 tps=10000000
-while getopts "n:q:p:r:h" opt; do
+defines=()
+while getopts "n:q:p:r:D:h" opt; do
   case $opt in
     n) events=$OPTARG ;;
     q) queries=$OPTARG ;;
     p) par=$OPTARG ;;
     r) tps=$OPTARG ;;
-    *) sed -n '2,14p' "$0"; exit 2 ;;
+    D) defines+=(-D "$OPTARG") ;;
+    *) sed -n '2,16p' "$0"; exit 2 ;;
   esac
 done
 [ -x bin/spry ] || make build >&2
@@ -49,7 +53,7 @@ for q in "${qs[@]}"; do
     bench/nexmark/ddl.sql "bench/nexmark/$q.sql" > "$sqlfile"
   printf '%s: %s events ...\n' "$q" "$n" >&2
   status=ok
-  if ! /usr/bin/time -f "%e %U %S" -o "$work/time" bin/spry sql -p "$par" -f "$sqlfile" \
+  if ! /usr/bin/time -f "%e %U %S" -o "$work/time" bin/spry sql -p "$par" ${defines[@]+"${defines[@]}"} -f "$sqlfile" \
       > "$work/out" 2> "$work/err"; then
     status="failed: $(grep -v "^\s*$" "$work/err" | sed -n "2p" | cut -c1-140 | tr "|" "/" || true)"
   fi

@@ -1,8 +1,10 @@
-"""Writes N rows of (id BIGINT, payload STRING) as RFC 4180 CSV.
+"""Writes the benchmark's input CSV files (RFC 4180), read by every engine and the plain loop.
 
-The payload is a small JSON object, as in PyFlink's thread-mode benchmark
-(a JSON transformation UDF); every engine and the plain loop read this file.
-Usage: gen.py N PATH
+Usage: gen.py N PATH [json|num]
+- json (default): N rows of (id BIGINT, payload STRING); the payload is a
+  small JSON object, as in PyFlink's thread-mode benchmark (a JSON
+  transformation UDF).
+- num: N rows of (id BIGINT), the input of the numeric scalar UDF job.
 """
 import csv
 import json
@@ -10,6 +12,13 @@ import random
 import sys
 
 n, path = int(sys.argv[1]), sys.argv[2]
+kind = sys.argv[3] if len(sys.argv) > 3 else "json"
+if kind == "num":
+    with open(path, "w") as f:
+        step = 100000
+        for lo in range(0, n, step):
+            f.write("".join("%d\n" % i for i in range(lo, min(n, lo + step))))
+    sys.exit(0)
 rnd = random.Random(42)
 with open(path, "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")

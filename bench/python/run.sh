@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # Python UDF throughput and start-up: Spry beside PyFlink (process and thread
 # mode) and a plain Python loop, same data, same run. Usage: run.sh [ROWS]
-# (default 1,000,000); SPRY_BENCH_REPEAT=R runs each R times (default 3). Writes bench/python/RESULTS.md; see bench/README.md.
+# ROWS (default 10,000,000, or $SPRY_BENCH_ROWS) is the size of the issue's
+# job, the numeric scalar UDF add_one; SPRY_BENCH_JSON_ROWS (default
+# 1,000,000) that of the JSON-transform job; SPRY_BENCH_REPEAT=R runs each
+# R times (default 3). Writes bench/python/RESULTS.md and RESULTS.svg (or
+# into $SPRY_BENCH_REPORT_DIR); see bench/README.md. SPRY_BENCH_NO_PYFLINK=1
+# leaves PyFlink out (quick runs while developing).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-rows=${1:-${SPRY_BENCH_ROWS:-1000000}}
+rows=${1:-${SPRY_BENCH_ROWS:-10000000}}
+json_rows=${SPRY_BENCH_JSON_ROWS:-1000000}
 here=bench/python
 venv=.bench-venv/pyflink
 py=$root/.venv/bin/python # Spry's client and workers: needs pyarrow + cloudpickle
 [ -x "$py" ] || { echo "run 'make test' (or 'make venv') first to create .venv"; exit 2; }
+# the engine of this checkout (the tree may be mid-edit: then the last build)
+command -v go >/dev/null && go build -o bin/spry ./cmd/spry 2>/dev/null
 [ -x bin/spry ] || make build
 spry=$root/bin/spry
 export SPRY_PYTHON=$py
@@ -17,15 +25,19 @@ out=$(mktemp -d /tmp/spry-pybench-XXXX)
 res=$out/results.tsv
 : >"$res"
 pyflink_note=""
+[ -n "${SPRY_BENCH_NO_PYFLINK:-}" ] && pyflink_note="left out (SPRY_BENCH_NO_PYFLINK is set)"
+report_dir=${SPRY_BENCH_REPORT_DIR:-$here}
 
 # --- PyFlink venv (cached; pip shows its progress) --------------------------
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyflink" 2>/dev/null; then
+# (pyflink is a namespace package: only a real import of its modules
+# proves the install whole)
+if [ -z "$pyflink_note" ] && { [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "from pyflink.table import DataTypes" 2>/dev/null; }; then
   echo "==> installing apache-flink==2.3.0 into $venv (once; up to 20 min)"
   python3 -m venv "$venv" &&
     timeout 1200 "$venv/bin/pip" install --progress-bar on apache-flink==2.3.0 ||
     pyflink_note="pip install apache-flink==2.3.0 failed or took over 20 min (exit $?)"
 fi
-if [ -z "$pyflink_note" ] && ! "$venv/bin/python" -c "import pyflink" 2>"$out/import.err"; then
+if [ -z "$pyflink_note" ] && ! "$venv/bin/python" -c "from pyflink.table import DataTypes" 2>"$out/import.err"; then
   pyflink_note="import pyflink failed: $(tail -1 "$out/import.err")"
 fi
 # PyFlink's thread mode runs the UDFs in an interpreter embedded in the JVM
@@ -45,7 +57,8 @@ measure() {
   local name=$1; shift
   local t0 rc
   t0=$(date +%s.%N)
-  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err" &
+  # a hung run must not stall the rest: SPRY_BENCH_TIMEOUT seconds each
+  /usr/bin/time -v -o "$out/$name.time" timeout "${SPRY_BENCH_TIMEOUT:-900}" "$@" >"$out/$name.out" 2>"$out/$name.err" &
   local pid=$!
   python3 $here/treerss.py $pid >"$out/$name.rss" &
   local spid=$!
@@ -70,27 +83,37 @@ measure() {
   echo "    $name: job ${job:--}s, wall ${wall}s, peak RSS ${rss} KiB (tree ${tree} KiB)${first:+, first result ${first}s}"
 }
 
-data=/tmp/spry-pybench-$rows.csv
-[ -f "$data" ] || { echo "==> generating $data"; python3 $here/gen.py "$rows" "$data"; }
+num_data=/tmp/spry-pybench-num-$rows.csv
+[ -f "$num_data" ] || { echo "==> generating $num_data"; python3 $here/gen.py "$rows" "$num_data" num; }
+json_data=/tmp/spry-pybench-$json_rows.csv
+[ -f "$json_data" ] || { echo "==> generating $json_data"; python3 $here/gen.py "$json_rows" "$json_data" json; }
 # the machine is shared and noisy: every figure is the median of $repeat
 # runs (names NAME#i), the engines interleaved so a slow spell hits all
 repeat=${SPRY_BENCH_REPEAT:-3}
-echo "==> (i) scalar Python UDF job over $rows rows, parallelism 1, $repeat runs"
-for i in $(seq "$repeat"); do
-  measure "plain#$i" "$py" $here/plain_loop.py "$data"
-  measure "spry#$i" "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread
-  if [ -z "$pyflink_note" ]; then
-    measure "pyflink_process#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process
-    measure "pyflink_thread#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread
-  fi
-done
-echo "==> (ii) start-up, $repeat runs"
+# udf_runs JOB DATA: the four runs of one UDF job
+udf_runs() {
+  local job=$1 data=$2 i
+  for i in $(seq "$repeat"); do
+    measure "${job}_plain#$i" "$py" $here/plain_loop.py "$data" "$job"
+    [ "$job" = add_one ] && measure "${job}_plainmem#$i" "$py" $here/plain_loop.py "$data" add_one_mem
+    measure "${job}_spry#$i" "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread "$job"
+    if [ -z "$pyflink_note" ]; then
+      measure "${job}_pyflink_process#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process "$job"
+      measure "${job}_pyflink_thread#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread "$job"
+    fi
+  done
+}
+echo "==> (i) scalar Python UDF add_one over $rows rows, parallelism 1, $repeat runs"
+udf_runs add_one "$num_data"
+echo "==> (ii) JSON-transform Python UDF over $json_rows rows, parallelism 1, $repeat runs"
+udf_runs json "$json_data"
+echo "==> (iii) start-up, $repeat runs"
 for i in $(seq "$repeat"); do
   measure "spry_wordcount#$i" "$spry" run -pyexec "$py" $here/word_count.py
   [ -z "$pyflink_note" ] && measure "pyflink_wordcount#$i" env "$pyflink_env" "$venv/bin/python" $here/word_count.py
   measure "spry_select1#$i" "$spry" sql -e 'SELECT 1'
 done
 
-"$py" $here/report.py "$res" "$rows" "$pyflink_note" "$out" >$here/RESULTS.md
-cat $here/RESULTS.md
+"$py" $here/report.py "$res" "$rows" "$json_rows" "$pyflink_note" "$out" "$report_dir/RESULTS.svg" >"$report_dir/RESULTS.md"
+cat "$report_dir/RESULTS.md"
 echo "==> raw output in $out"

@@ -18,12 +18,14 @@ Example::
 import atexit
 import json
 import os
-import shutil
 import socket
 import struct
-import subprocess
 import threading
 import weakref
+
+# subprocess and shutil are imported where the engine is started as a
+# child: under ``spry run`` the client only connects, and those imports
+# cost a few milliseconds of every job's start-up.
 
 from spry.errors import ProtocolError, from_error_object
 
@@ -57,6 +59,8 @@ def find_binary():
     for c in candidates:
         if os.path.isfile(c) and os.access(c, os.X_OK):
             return os.path.abspath(c)
+    import shutil
+
     on_path = shutil.which("spry")
     if on_path:
         return on_path
@@ -84,6 +88,9 @@ class Client(object):
         self._next_id = 0
         self._closed = False
         self.engine_version = None
+        #: The methods the engine offers (from ``hello``); newer ones
+        #: (``register_rows``) are used only when listed here.
+        self.methods = frozenset()
         _open_clients.add(self)
 
     def call(self, method, params=None, payloads=()):
@@ -181,6 +188,8 @@ class Client(object):
                 proc.stdin.close()
             except OSError:
                 pass
+            import subprocess
+
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -203,6 +212,7 @@ def _hello(client):
 
     result, _ = client.call("hello", {"version": PROTOCOL_VERSION, "client": "spry-python " + __version__})
     client.engine_version = result.get("engine")
+    client.methods = frozenset(result.get("methods") or ())
     return client
 
 
@@ -223,6 +233,8 @@ def connect(address=None, binary=None):
         rfile = sock.makefile("rb")
         client = Client(rfile.read, sock.sendall, sock=sock)
     else:
+        import subprocess
+
         exe = binary or find_binary()
         proc = subprocess.Popen(
             [exe, "gateway", "--stdio"],

@@ -13,7 +13,6 @@ Spry does not have raises ImportError naming it.
 """
 
 import importlib
-import importlib.abc
 import importlib.util
 import sys
 
@@ -22,8 +21,14 @@ __all__ = ["install", "uninstall", "installed"]
 _PREFIX = "pyflink"
 
 
-class _PyFlinkAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """A finder that aliases pyflink[.x] to spry[.x]."""
+class _PyFlinkAlias(object):
+    """A finder and loader that aliases pyflink[.x] to spry[.x].
+
+    It implements the finder and loader protocols without deriving from
+    ``importlib.abc``: that module imports ``importlib.resources`` (with
+    pathlib, tempfile, urllib), which cost every ``spry run`` job tens of
+    milliseconds of start-up.
+    """
 
     def find_spec(self, fullname, path=None, target=None):
         """As PyFlink's ``find_spec``."""

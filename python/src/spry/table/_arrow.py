@@ -58,9 +58,42 @@ def _convert(v, t):
     return v
 
 
+def _pyarrow_without_pandas():
+    """pyarrow, told once that pandas is absent unless it is already loaded.
+
+    pyarrow's first ``pa.array`` call imports pandas (about a quarter of a
+    second) to check whether its input is a pandas object; Python rows
+    never are. A later conversion that needs pandas (``to_pandas``,
+    ``from_pandas``) still imports it then.
+    """
+    import sys
+    import pyarrow as pa
+    global _primed
+    if _primed or "pandas" in sys.modules:
+        return pa
+
+    class _NoPandas(object):
+        def find_spec(self, name, path=None, target=None):
+            if name == "pandas" or name.startswith("pandas."):
+                raise ImportError("pandas is imported on demand")
+            return None
+
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(blocker)
+    _primed = True
+    return pa
+
+
+_primed = False
+
+
 def rows_to_arrow(rows, names, types):
     """A pyarrow Table from Python rows (tuples, lists, Rows, dicts) of the given types."""
-    import pyarrow as pa
+    pa = _pyarrow_without_pandas()
     cols = [[] for _ in names]
     for r in rows:
         vals = [r.get(n) for n in names] if isinstance(r, dict) else (

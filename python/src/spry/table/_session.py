@@ -18,6 +18,10 @@ class Session(object):
             client = _gateway.connect()
         self._client = client
         self._counter = 0
+        # JSON rows (register_rows, fetch format "json") need an engine
+        # that lists register_rows in its hello.
+        methods = getattr(client, "methods", None)
+        self.json_rows = methods is not None and "register_rows" in methods
 
     def call(self, method, params=None, payloads=()):
         """Calls a gateway method; returns ``(result, payloads)``."""
@@ -72,6 +76,35 @@ class Session(object):
         table = ipc_to_table(payloads[0]) if payloads else None
         return table, bool(res.get("done"))
 
+    def fetch_rows(self, rid, types, max_rows=65536, timeout_ms=0):
+        """Fetches rows of a result as Python values: ``(kinds, rows, done)``.
+
+        Flat results come as JSON rows, decoded without pyarrow; others as
+        Arrow. ``kinds`` is a list of row-kind bytes or None (all +I);
+        ``rows`` a list of value lists (nested values as pyarrow hands
+        them out).
+        """
+        params = {"result": rid, "max_rows": max_rows, "with_kinds": True}
+        if timeout_ms:
+            params["timeout_ms"] = timeout_ms
+        if self.json_rows:
+            params["format"] = "json"
+        res, payloads = self.call("fetch", params)
+        done = bool(res.get("done"))
+        if not payloads:
+            return None, [], done
+        if res.get("format") == "json":
+            from spry.table._rows import decode_rows
+            kinds, rows = decode_rows(payloads[0], types)
+            return kinds, rows, done
+        table = ipc_to_table(payloads[0])
+        kinds = None
+        if "$row_kind" in table.column_names:
+            kinds = table.column("$row_kind").to_pylist()
+            table = table.drop_columns(["$row_kind"])
+        cols = [c.to_pylist() for c in table.columns]
+        return kinds, [list(r) for r in zip(*cols)] if cols else [[] for _ in range(table.num_rows)], done
+
     def wait(self, rid):
         """The gateway method ``wait`` (docs/gateway.md)."""
         self.result("wait", {"result": rid})
@@ -91,9 +124,30 @@ class Session(object):
         """The gateway method ``register_arrow`` (docs/gateway.md)."""
         return self.result("register_arrow", {"name": name, "temporary": True}, [arrow_to_ipc(table)])
 
+    def register_rows(self, name, rows, names, types):
+        """Registers Python rows as a temporary table, as JSON rows when every
+        value has an exact JSON form, else as Arrow (docs/gateway.md)."""
+        if self.json_rows:
+            from spry.table._rows import NotJSON, encode_rows
+            try:
+                payload = encode_rows(rows, names, types)
+            except NotJSON:
+                pass
+            else:
+                cols = [{"name": n, "type": _plain_type(t)} for n, t in zip(names, types)]
+                return self.result("register_rows", {"name": name, "temporary": True, "columns": cols}, [payload])
+        from spry.table._arrow import rows_to_arrow
+        return self.register_arrow(name, rows_to_arrow(rows, names, types))
+
     def create_function(self, spec, payload):
         """Creates a function."""
         self.result("create_function", spec, [payload])
+
+
+def _plain_type(t):
+    # The type as DDL reads it: time attributes are not part of the data.
+    s = str(t)
+    return s.split(" *", 1)[0]
 
 
 def arrow_to_ipc(table):

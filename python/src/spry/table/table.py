@@ -7,6 +7,8 @@ TableEnvironment; operations compose SQL and nothing runs until
 strings of expressions (``"a + 1, b"``).
 """
 
+import re
+
 from spry.table._query import Query, quote_path
 from spry.table.expression import Expression, _OVER, _WPROP, quote
 
@@ -427,12 +429,13 @@ class AggregatedTable(object):
 class FlatAggregateTable(object):
     """The result of ``flat_aggregate(f)``: select the keys and the rows ``f`` emits.
 
-    Flink has no SQL for table aggregates, so the query is an internal SQL
-    form: the engine runs a table aggregate as an aggregate whose value is
-    the ARRAY of the rows ``emit_value`` yields, and ``CROSS JOIN UNNEST``
-    turns it into rows. In streaming, each update of a group's array
-    retracts the group's previous rows and emits the new ones, as Flink's
-    GroupTableAggregate does (see docs/python_udf.md).
+    Flink has no SQL for table aggregates; Spry's SQL form puts the call
+    in a select list of its own next to the group keys,
+    ``SELECT k, top2(v) FROM t GROUP BY k``, where the call stands for
+    every column of the rows it emits. The engine plans it as Flink's
+    ``PythonGroupTableAggregate``: in streaming, each change of a group
+    retracts (``-D``) all the rows the group emitted before and inserts
+    (``+I``) the new ones (see docs/python_udf.md).
     """
 
     def __init__(self, table, keys, func):
@@ -448,7 +451,10 @@ class FlatAggregateTable(object):
             names, dtypes = schema.get_field_names(), schema.get_field_data_types()
             row = "CAST(ROW(%s) AS ROW<%s>)" % (", ".join(quote(n) for n in names), ", ".join(
                 "%s %s" % (quote(n), _sql_type(d)) for n, d in zip(names, dtypes)))
+            names = getattr(f, "_alias_names", None)
             f = f(Expression(row, None))
+            if names:  # flat_aggregate(top2.alias('v', 'rank'))
+                f = f.alias(*names)
         (e,) = t._exprs([f])
         return e
 
@@ -459,31 +465,38 @@ class FlatAggregateTable(object):
         e = self._call()
         base = e if getattr(e, "_base", None) is None else e._base
         names = e._name if isinstance(e._name, tuple) else ((e._name,) if e._name else None)
+        if not _is_table_aggregate(t._t_env, base):
+            raise SpryError("flat_aggregate needs a table aggregate function (udtaf), got %s" % base.sql)
         q = t._q if t._q.can_filter() else t._q.wrap()
         keys = [k.sql for k in self._keys]
-        knames = [k._name for k in self._keys]
-        inner = t._new(q.copy(select=keys + ["%s AS `$t`" % base.sql], group_by=keys or None))
-        fnames = _taf_fields(inner)
-        if fnames is None:
-            raise SpryError("flat_aggregate needs a table aggregate function (udtaf), got %s" % base.sql)
+        inner = t._new(q.copy(select=keys + [base.sql], group_by=keys or None))
         if names:
+            cols = inner._names()
+            knames, fnames = cols[:len(keys)], cols[len(keys):]
             if len(names) != len(fnames):
                 raise SpryError("flat_aggregate alias names %d fields, the function emits %d" % (
                     len(names), len(fnames)))
-            fnames = list(names)
-        outs = ["`$g`.%s" % quote(k) for k in knames] + ["`$u`.%s" % quote(n) for n in fnames]
-        raw = "SELECT %s FROM (%s) AS `$g` CROSS JOIN UNNEST(`$g`.`$t`) AS `$u`(%s)" % (
-            ", ".join(outs), inner._q.render(), ", ".join(quote(n) for n in fnames))
-        return t._new(Query(raw=raw)).select(*fields)
+            outs = [quote(k) for k in knames] + [
+                "%s AS %s" % (quote(f), quote(n)) for f, n in zip(fnames, names)]
+            inner = inner._new(inner._q.wrap().copy(select=outs))
+        return inner.select(*fields)
 
 
-def _taf_fields(inner):
-    """The names of the fields a table aggregate emits: its value is an ARRAY of ROWs."""
-    d = inner.get_schema().get_field_data_types()[-1]
-    children = getattr(d, "_children", None) or ()
-    if getattr(d, "_name", None) != "ARRAY" or len(children) != 1 or not children[0]._fields:
-        return None
-    return [f.name for f in children[0]._fields]
+def _is_table_aggregate(t_env, call):
+    """Whether a call expression calls a udtaf (inline, or registered under its name)."""
+    udf = getattr(call, "_udf", None)
+    if udf is not None:
+        return getattr(udf, "_kind", None) == "table_aggregate"
+    m = re.match(r"\s*((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))*)\s*\(", call.sql)
+    if not m:
+        return False
+    name = m.group(1).replace("`", "").replace(" ", "")
+    registered = getattr(t_env, "_registered", {})
+    for key in (name, name.split(".")[-1]):
+        for n, w in registered.items():
+            if n.lower() == key.lower() or n.lower().split(".")[-1] == key.lower():
+                return getattr(w, "_kind", None) == "table_aggregate"
+    return False
 
 
 def _sql_type(d):

@@ -124,10 +124,11 @@ class TableEnvironment(LegacyMethods):
 
             >>> t_env.from_elements([(1, 'hi', 'hello')], ['a', 'b', 'c'])
         """
-        from spry.table._arrow import rows_to_arrow
         elements = list(elements)
         names, types = self._resolve_schema(elements, schema)
-        return self._register_arrow(rows_to_arrow(elements, names, types))
+        name = self._session.unique_name(_INLINE_PREFIX)
+        self._session.register_rows(name, elements, names, types)
+        return self.from_path(name)
 
     def _resolve_schema(self, elements, schema):
         if isinstance(schema, RowType):

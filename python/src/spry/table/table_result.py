@@ -227,18 +227,11 @@ class TableResult(object):
     def _fetch_all(self):
         done = False
         try:
+            types = self._schema.get_field_data_types()
             while not done:
-                table, done = self._session.fetch(self._rid)
-                if table is None or table.num_rows == 0:
-                    continue
-                kinds = None
-                if "$row_kind" in table.column_names:
-                    kinds = table.column("$row_kind").to_pylist()
-                    table = table.drop_columns(["$row_kind"])
-                types = self._schema.get_field_data_types()
-                cols = [_to_python(c.to_pylist(), t) for c, t in zip(table.columns, types)]
-                for i in range(table.num_rows):
-                    yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), [c[i] for c in cols]
+                kinds, rows, done = self._session.fetch_rows(self._rid, types)
+                for i, r in enumerate(_nested_to_python(rows, types)):
+                    yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), r
         except Exception:
             self._failed = True
             raise
@@ -293,16 +286,12 @@ class TableResult(object):
             left = int((deadline - time.monotonic()) * 1000)
             if left <= 0:
                 return
-            table, done = self._session.fetch(self._rid, max_rows=limit - n, timeout_ms=left)
-            if table is not None and table.num_rows:
-                kinds = table.column("$row_kind").to_pylist() if "$row_kind" in table.column_names else None
-                if kinds is not None:
-                    table = table.drop_columns(["$row_kind"])
-                types = self._schema.get_field_data_types()
-                cols = [_to_python(c.to_pylist(), t) for c, t in zip(table.columns, types)]
-                for i in range(table.num_rows):
-                    yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), [c[i] for c in cols]
-                n += table.num_rows
+            types = self._schema.get_field_data_types()
+            kinds, rows, done = self._session.fetch_rows(self._rid, types, max_rows=limit - n, timeout_ms=left)
+            if rows:
+                for i, r in enumerate(_nested_to_python(rows, types)):
+                    yield (_KINDS[kinds[i]] if kinds else RowKind.INSERT), r
+                n += len(rows)
             elif not done:
                 return
             if done:
@@ -346,8 +335,11 @@ def _convert(v, t):
     return v
 
 
-def _to_python(values, t):
-    """Converts one column's values when its type needs it."""
-    if t is None or t.type_name not in ("ROW", "MAP", "ARRAY", "MULTISET"):
-        return values
-    return [_convert(v, t) for v in values]
+def _nested_to_python(rows, types):
+    """Converts the values of nested columns (ROW, MAP, ARRAY) in place."""
+    nested = [(i, t) for i, t in enumerate(types)
+              if t is not None and t.type_name in ("ROW", "MAP", "ARRAY", "MULTISET")]
+    for i, t in nested:
+        for r in rows:
+            r[i] = _convert(r[i], t)
+    return rows

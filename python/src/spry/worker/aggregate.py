@@ -115,7 +115,7 @@ class AggregateProgram(object):
 
     def _emit(self, batch):
         # A table aggregate's value is the list of rows emit_value yields;
-        # the engine unnests it (flat_aggregate).
+        # the engine's PythonGroupTableAggregate emits them as rows.
         names = [f.name for f in self.result_type.value_type]
         vals = []
         for g in _to_list(batch.column(0)):

@@ -1,9 +1,9 @@
 """Python table aggregate functions (udtaf) with Table.flat_aggregate.
 
 Top2 per key, as in Flink's documentation: in batch each group emits its
-two largest values once; in streaming the rows of a group are retracted
-and emitted again on each change, so the collected (changelog-applied)
-result is the same.
+two largest values once; in streaming each change of a group retracts
+(-D) all the rows the group emitted before and inserts (+I) the new ones,
+so the collected (changelog-applied) result is the same.
 """
 import sys
 
@@ -106,17 +106,45 @@ def test_global_flat_aggregate(stream_env):
     assert _rows(res) == [(5, 2), (7, 1)]
 
 
-def test_streaming_changelog_retracts_previous_rows(stream_env):
-    t = stream_env.from_elements([("a", 1), ("a", 5)], ["k", "v"])
-    res = t.group_by(col("k")).flat_aggregate(udtaf(Top2())(col("v"))).select(col("v"), col("rnk"))
+@pytest.mark.parametrize("parallelism", [1, 2])
+def test_streaming_changelog_retracts_previous_rows(stream_env, parallelism):
+    # Bundles of one row: each row of a key retracts (-D) every row the
+    # key emitted before and inserts (+I) its new rows, as Flink's
+    # PythonGroupTableAggregate does.
+    stream_env.get_config().set("python.fn-execution.bundle.size", "1")
+    stream_env.get_config().set("parallelism.default", str(parallelism))
+    t = stream_env.from_elements([("a", 1), ("b", 2), ("a", 5), ("a", 3)], ["k", "v"])
+    res = t.group_by(col("k")).flat_aggregate(udtaf(Top2())(col("v"))).select(col("k"), col("v"), col("rnk"))
     with res.execute().collect() as it:
-        kinds = [(r.get_row_kind().name, tuple(r)) for r in it]
-    # The final rows survive the changelog: every retraction undoes an earlier row.
-    live = {}
-    for kind, row in kinds:
-        live[row] = live.get(row, 0) + (1 if kind in ("INSERT", "UPDATE_AFTER") else -1)
-    assert sorted(r for r, n in live.items() if n) == [(1, 2), (5, 1)]
-    assert all(n in (0, 1) for n in live.values())
+        rows = [(r.get_row_kind().name, tuple(r)) for r in it]
+    per_key = {}
+    for kind, row in rows:
+        per_key.setdefault(row[0], []).append((kind, row[1:]))
+    assert per_key["b"] == [("INSERT", (2, 1))]
+    assert per_key["a"] == [
+        ("INSERT", (1, 1)),
+        ("DELETE", (1, 1)), ("INSERT", (5, 1)), ("INSERT", (1, 2)),
+        ("DELETE", (5, 1)), ("DELETE", (1, 2)), ("INSERT", (5, 1)), ("INSERT", (3, 2)),
+    ]
+
+
+def test_explain_is_flinks_table_aggregate(stream_env):
+    t = stream_env.from_elements(DATA, ["k", "v"])
+    top2 = udtaf(Top2(), name="top2")
+    plan = t.group_by(col("k")).flat_aggregate(top2(col("v")).alias("x", "r")).select(col("k"), col("x")).explain()
+    assert "LogicalTableAggregate(group=[{0}], tableAggregate=[[top2($1)]])" in plan
+    assert "PythonGroupTableAggregate(groupBy=[k], select=[k, top2(v) AS (v, rnk)])" in plan
+    assert "Exchange(distribution=[hash[k]])" in plan
+    assert "UNNEST" not in plan
+
+
+def test_alias_of_a_clashing_name(batch_env):
+    # The emitted column v clashes with the key v: it is named v_0 inside
+    # (as Flink does), and the alias renames it.
+    t = batch_env.from_elements([(1, 10), (1, 20), (2, 5)], ["v", "w"])
+    res = t.group_by(col("v")).flat_aggregate(udtaf(Top2())(col("w")).alias("top", "r")).select(col("*"))
+    assert res.get_schema().get_field_names() == ["v", "top", "r"]
+    assert _rows(res) == [(1, 10, 2), (1, 20, 1), (2, 5, 1)]
 
 
 def test_uncalled_udtaf_takes_the_row(batch_env):
@@ -138,3 +166,23 @@ def test_flat_aggregate_needs_a_udtaf(batch_env):
     t = batch_env.from_elements(DATA, ["k", "v"])
     with pytest.raises(SpryError, match="table aggregate function"):
         t.group_by(col("k")).flat_aggregate("SUM(v)").select(col("*"))
+
+
+def test_same_plan_as_sql(stream_env):
+    stream_env.execute_sql("CREATE TABLE src (k STRING, v BIGINT) WITH ('connector' = 'datagen')")
+    stream_env.create_temporary_function("top2", udtaf(Top2()))
+    py = stream_env.from_path("src").group_by(col("k")).flat_aggregate("top2(v)").select(col("k"), col("v"), col("rnk"))
+    sql = stream_env.explain_sql("SELECT k, top2(v) FROM src GROUP BY k")
+
+    def physical(plan):
+        return plan[plan.index("== Optimized Physical Plan =="):]
+    assert physical(py.explain()) == physical(sql)
+    assert "PythonGroupTableAggregate(groupBy=[k], select=[k, top2(v) AS (v, rnk)])" in sql
+
+
+def test_uncalled_udtaf_with_alias_and_string_select(stream_env):
+    t = stream_env.from_elements([("a", 1), ("a", 5), ("b", 2)], ["k", "v"])
+    f = udtaf(RowTop1(), result_type=DataTypes.ROW([DataTypes.FIELD("m", DataTypes.BIGINT())]))
+    res = t.group_by("k").flat_aggregate(f.alias("top")).select("k, top")
+    assert res.get_schema().get_field_names() == ["k", "top"]
+    assert _rows(res) == [("a", 5), ("b", 2)]

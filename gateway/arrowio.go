@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"fmt"
+	"github.com/spry-engine/spry/internal/arrowcheck"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -65,6 +66,9 @@ func kindArray(b *types.Batch) arrow.Array {
 // decodeStream reads an Arrow IPC stream: its schema and record batches
 // (retained; the caller releases them).
 func decodeStream(p []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
+	if err := arrowcheck.Check(p); err != nil {
+		return nil, nil, &ProtocolError{fmt.Sprintf("payload is not an Arrow IPC stream: %v", err)}
+	}
 	r, err := ipc.NewReader(bytes.NewReader(p))
 	if err != nil {
 		return nil, nil, &ProtocolError{fmt.Sprintf("payload is not an Arrow IPC stream: %v", err)}

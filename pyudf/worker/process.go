@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spry-engine/spry/internal/arrowcheck"
 	"io"
 	"os"
 	"os/exec"
@@ -257,6 +258,9 @@ func decodeColumns(b []byte) (cols []arrow.Array, err error) {
 			cols, err = nil, fmt.Errorf("decoding Python worker results: corrupt batch (%v)", r)
 		}
 	}()
+	if err := arrowcheck.Check(b); err != nil {
+		return nil, fmt.Errorf("decoding Python worker results: %w", err)
+	}
 	mem := &limitAllocator{Allocator: memory.DefaultAllocator, left: 2*len(b) + 1<<20}
 	rd, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
 	if err != nil {

@@ -229,7 +229,7 @@ func (c *coordinator) taskFinished(t *task) error {
 	for _, p := range c.pending {
 		// A task that waited for the final checkpoint already snapshotted
 		// the checkpoints up to finalSnap (its sink's part included).
-		if p.waiting[t] && p.id > t.ck.finalSnap {
+		if p.waiting[t] && p.id > t.ck.finalSnap && p.id > t.ck.lastSnap {
 			ps = append(ps, p)
 		}
 	}

@@ -106,7 +106,9 @@ func (t *task) awaitFinalCheckpoint() error {
 // snapshotFinal snapshots the chain, at the end of its input, for
 // checkpoint p, once per checkpoint.
 func (t *task) snapshotFinal(p *pendingCkpt) error {
-	if p.id <= t.ck.finalSnap {
+	if p.id <= t.ck.finalSnap || p.id <= t.ck.lastSnap {
+		// Snapshotted already (its barrier passed before the input
+		// ended): that snapshot does not cover the end, a later one will.
 		return nil
 	}
 	t.ck.finalSnap = p.id

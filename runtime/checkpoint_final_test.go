@@ -106,6 +106,15 @@ func (s *txnSink) PreCommit(ctx context.Context, id int64) ([]byte, error) {
 		return nil, context.Cause(ctx)
 	}
 	name := fmt.Sprintf("%d-%d", s.sub, id)
+	s.st.mu.Lock()
+	_, twice := s.st.open[name]
+	twice = twice || s.st.done[name]
+	s.st.mu.Unlock()
+	if twice {
+		// A second pre-commit under one id would replace the first
+		// transaction's rows, as a Kafka transactional id would.
+		return nil, fmt.Errorf("PreCommit called twice for checkpoint %d", id)
+	}
 	s.st.put(name, s.rows)
 	s.rows = nil
 	s.pending = append(s.pending, pendingName{id, name})

@@ -39,6 +39,11 @@ type taskCkpt struct {
 	// yet) and finalSnap the last.
 	deferred           []int
 	finalID, finalSnap int64
+	// lastSnap is the last checkpoint the task snapshotted, by barrier or
+	// as a waiting task: a checkpoint is snapshotted once per task, since
+	// a second pre-commit under the same id would replace the first
+	// (a Kafka transaction id, a JDBC write-ahead entry) and lose rows.
+	lastSnap int64
 	// ended is set once a source task's input ended; startEnded when a
 	// restored checkpoint says it had (checkpoint_restore.go): the task
 	// then reads nothing, as Flink does not run a finished task again.

@@ -29,6 +29,10 @@ type partOf struct {
 // the task's goroutine, so state does not move meanwhile) and uploads the
 // snapshots in the background.
 func (t *task) checkpoint(p *pendingCkpt, align time.Duration) error {
+	if p.id <= t.ck.lastSnap {
+		return nil
+	}
+	t.ck.lastSnap = p.id
 	var snaps []*opSnap
 	for k := range t.ops {
 		prev := t.cur

@@ -166,13 +166,29 @@ func ReadCommitted(t testing.TB, bootstrap, topic string) []*kgo.Record {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	adm := kadm.NewClient(Client(t, bootstrap))
-	ends, err := adm.ListEndOffsets(ctx, topic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lso, err := adm.ListCommittedOffsets(ctx, topic)
-	if err != nil {
-		t.Fatal(err)
+	// The end and last stable offsets are listed separately, so a
+	// transaction marker written between the two listings makes them
+	// differ for a moment: list again until they agree or 5 s passed.
+	var ends, lso kadm.ListedOffsets
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var err error
+		if ends, err = adm.ListEndOffsets(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		if lso, err = adm.ListCommittedOffsets(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		stable := true
+		ends.Each(func(o kadm.ListedOffset) {
+			if l, found := lso.Lookup(topic, o.Partition); !found || l.Offset != o.Offset {
+				stable = false
+			}
+		})
+		if stable || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	want := map[int32]int64{} // read up to the last stable offset
 	open := false

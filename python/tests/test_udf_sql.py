@@ -11,7 +11,9 @@ import cloudpickle
 import pytest
 
 from spry.table import DataTypes, EnvironmentSettings, TableEnvironment
-from spry.table.udf import AggregateFunction, ScalarFunction, TableFunction, udaf, udf, udtf
+from spry.table.expressions import col
+from spry.table.udf import (AggregateFunction, ScalarFunction, TableAggregateFunction, TableFunction,
+                            udaf, udf, udtaf, udtf)
 
 # Workers run with the interpreter running the tests (it has pyarrow).
 os.environ.setdefault("SPRY_PYTHON", sys.executable)
@@ -36,6 +38,18 @@ def make_env(mode, parallelism=1, **config):
 def rows(t_env, query):
     with t_env.execute_sql(query).collect() as it:
         return sorted(tuple(r) for r in it)
+
+
+def final_rows(t_env, query):
+    """The collected rows with the changelog applied (streaming aggregations
+    retract and update what they emitted before)."""
+    live = {}
+    with t_env.execute_sql(query).collect() as it:
+        for r in it:
+            retract = r.get_row_kind().name in ("UPDATE_BEFORE", "DELETE")
+            live[tuple(r)] = live.get(tuple(r), 0) + (-1 if retract else 1)
+    assert all(n >= 0 for n in live.values()), live
+    return sorted(r for r, n in live.items() for _ in range(n))
 
 
 def register(t_env, name, fn):
@@ -136,11 +150,63 @@ class MySum(AggregateFunction):
         return DataTypes.ARRAY(DataTypes.BIGINT())
 
 
-def test_udaf(spry_binary):
-    t_env = make_env("batch", 2)
-    register(t_env, "my_sum", udaf(MySum()))
-    got = rows(t_env, "SELECT k, my_sum(v) FROM (VALUES ('a', 1), ('b', 2), ('a', 3)) AS t(k, v) GROUP BY k")
-    assert got == [("a", 4), ("b", 2)]
+GROUPS = "(VALUES ('a', 1), ('b', 2), ('a', 3), ('b', 5), ('c', 4)) AS t(k, v)"
+
+
+def test_udaf(env):
+    register(env, "my_sum", udaf(MySum()))
+    register(env, "p_mean", udaf(lambda v: float(v.mean()), result_type=DataTypes.DOUBLE(), func_type="pandas"))
+    got = final_rows(env, "SELECT k, my_sum(v), p_mean(v) FROM " + GROUPS + " GROUP BY k")
+    assert got == [("a", 4, 2.0), ("b", 7, 3.5), ("c", 4, 4.0)]
+
+
+class Top2(TableAggregateFunction):
+    def create_accumulator(self):
+        return [None, None]
+
+    def accumulate(self, acc, v):
+        if acc[0] is None or v > acc[0]:
+            acc[1], acc[0] = acc[0], v
+        elif acc[1] is None or v > acc[1]:
+            acc[1] = v
+
+    def emit_value(self, acc):
+        for v in acc:
+            if v is not None:
+                yield v,
+
+    def get_result_type(self):
+        return DataTypes.ROW([DataTypes.FIELD("top", DataTypes.BIGINT())])
+
+    def get_accumulator_type(self):
+        return DataTypes.ARRAY(DataTypes.BIGINT())
+
+
+def test_udtaf(env):
+    t = env.sql_query("SELECT * FROM " + GROUPS)
+    res = t.group_by(col("k")).flat_aggregate(udtaf(Top2())(col("v"))).select(col("k"), col("top"))
+    live = {}
+    with res.execute().collect() as it:
+        for r in it:
+            retract = r.get_row_kind().name in ("UPDATE_BEFORE", "DELETE")
+            live[tuple(r)] = live.get(tuple(r), 0) + (-1 if retract else 1)
+    got = sorted(r for r, n in live.items() for _ in range(n))
+    assert got == [("a", 1), ("a", 3), ("b", 2), ("b", 5), ("c", 4)]
+
+
+@pytest.mark.parametrize("mode,parallelism", [("batch", 1), ("streaming", 2)])
+def test_pandas_udaf_in_tumble_window(spry_binary, tmp_path, mode, parallelism):
+    data = tmp_path / "ev.csv"
+    data.write_text("1,2024-01-01 00:00:10\n3,2024-01-01 00:00:50\n10,2024-01-01 00:01:05\n"
+                    "20,2024-01-01 00:01:30\n7,2024-01-01 00:02:01\n")
+    t_env = make_env(mode, parallelism)
+    t_env.execute_sql("CREATE TABLE ev (v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ("
+                      "'connector' = 'filesystem', 'path' = '%s', 'format' = 'csv')" % data)
+    register(t_env, "p_mean", udaf(lambda v: float(v.mean()), result_type=DataTypes.DOUBLE(), func_type="pandas"))
+    got = rows(t_env, "SELECT window_start, p_mean(v) FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), "
+                      "INTERVAL '1' MINUTE)) GROUP BY window_start, window_end")
+    assert [(str(w), m) for w, m in got] == [("2024-01-01 00:00:00", 2.0), ("2024-01-01 00:01:00", 15.0),
+                                            ("2024-01-01 00:02:00", 7.0)]
 
 
 def test_udf_error_carries_traceback(spry_binary):

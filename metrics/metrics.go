@@ -52,6 +52,7 @@ type entry struct {
 	scope, name string
 	counter     *Counter
 	gauge       *Gauge
+	histogram   *Histogram
 }
 
 // NewRegistry returns an empty registry.
@@ -120,9 +121,12 @@ func (r *Registry) Snapshot() []Sample {
 	out := make([]Sample, 0, len(r.entries))
 	for _, e := range r.entries {
 		s := Sample{Scope: e.scope, Name: e.name}
-		if e.counter != nil {
+		switch {
+		case e.counter != nil:
 			s.Value = e.counter.Value()
-		} else {
+		case e.histogram != nil:
+			s.Value = e.histogram.Count()
+		default:
 			s.Value = e.gauge.Value()
 		}
 		out = append(out, s)

@@ -19,6 +19,9 @@ const (
 	// (watermark_status.go).
 	msgIdle
 	msgBarrier // an aligned barrier; its id travels in message.wm (barrier.go)
+	// msgLatency: a latency marker; the source's wall clock (unix nanos)
+	// travels in message.wm (latency.go).
+	msgLatency
 )
 
 // message travels on a subtask's inbox. ch identifies the logical channel

@@ -54,6 +54,9 @@ type Options struct {
 	// StateDir is the root of the per-subtask local state directories;
 	// "" means os.TempDir().
 	StateDir string
+	// LatencyInterval is metrics.latency.interval: how often each source
+	// subtask emits a latency marker (latency.go); 0 means never.
+	LatencyInterval time.Duration
 }
 
 // WallClock is the default Options.Clock.

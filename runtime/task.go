@@ -39,10 +39,12 @@ type task struct {
 	status     wmStatus     // channel idleness and source watermarks (watermark_status.go)
 	bar        barrierState // barrier alignment and processing-time ticks (barrier.go)
 	ck         taskCkpt     // checkpoint triggers, completions, restore (checkpoint_task.go)
+	lat        latencyState // latency markers (latency.go)
 }
 
 func newTask(g *JobGraph, v *Vertex, index, par int, opts Options) (*task, error) {
 	t := &task{vertex: v, index: index, par: par, wm: math.MinInt64, inbox: make(inbox, opts.ChannelCapacity), metrics: opts.Metrics}
+	t.lat.interval = int64(opts.LatencyInterval)
 	eval := *opts.Eval
 	eval.Clock = opts.Clock // PROCTIME() reads the job clock
 	t.opCtx = &ops.OpContext{
@@ -137,6 +139,11 @@ func (t *task) runSource() error {
 				return err
 			}
 			return context.Cause(t.ctx)
+		}
+		if t.lat.interval > 0 {
+			if err := t.sourceLatency(); err != nil {
+				return err
+			}
 		}
 		t.cur = 0
 		b, err := t.source.Next(t.ctx)
@@ -280,6 +287,12 @@ func (t *task) runInputs() error {
 		case msgBarrier:
 			if err := t.alignBarrier(m.ch, m.wm); err != nil {
 				return err
+			}
+		case msgLatency:
+			if !t.chanEnded[m.ch] {
+				if err := t.forwardLatency(m.wm); err != nil {
+					return err
+				}
 			}
 		}
 	}

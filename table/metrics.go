@@ -56,3 +56,13 @@ func (r *Result) MetricWarnings() []string {
 	}
 	return out
 }
+
+// Histogram returns the histogram called name merged over the job's
+// operators and subtasks (e.g. metrics.Latency, in microseconds); an empty
+// histogram, never nil, when the result has no job.
+func (r *Result) Histogram(name string) *metrics.Histogram {
+	if js, ok := r.src.(*jobStream); ok && js.job != nil {
+		return js.job.Metrics().MergedHistogram(name)
+	}
+	return new(metrics.Histogram)
+}

@@ -181,6 +181,9 @@ func (e *Environment) runtimeOptions(jobID string) (runtime.Options, error) {
 		Logger:    e.jobLogger,
 		Metrics:   metrics.NewRegistry(),
 	}
+	if err := e.cfg.applyLatency(&o); err != nil {
+		return o, err
+	}
 	return o, e.cfg.applyFaultTolerance(&o, jobID)
 }
 

@@ -13,11 +13,6 @@ import (
 	"strings"
 )
 
-// Queries lists the suite's queries in order; q6 is left out because Flink
-// cannot run it either.
-var Queries = []string{"q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q9", "q10", "q11",
-	"q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"}
-
 // Script is one query ready to run: the setup statements (the DDL, views,
 // functions, side tables and the sink table) and the INSERT.
 type Script struct {

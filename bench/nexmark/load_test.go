@@ -11,7 +11,7 @@ import (
 // parse, with one INSERT into its own nexmark_qN sink.
 func TestLoad(t *testing.T) {
 	vars := map[string]string{"EVENTS_NUM": "1000", "TPS": "1000", "NEXMARK_DIR": "/tmp/nexmark"}
-	for _, q := range append(Queries, "q6") {
+	for _, q := range AllQueries() {
 		s, err := Load(".", q, vars)
 		if err != nil {
 			t.Fatal(err)

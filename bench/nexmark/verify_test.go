@@ -78,7 +78,7 @@ func TestVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := map[string]string{"EVENTS_NUM": strconv.FormatInt(n, 10), "TPS": strconv.FormatInt(rate(n), 10), "NEXMARK_DIR": dir}
-	want := Queries
+	want := Queries()
 	if *flagQueries != "" {
 		want = strings.Split(*flagQueries, ",")
 	}

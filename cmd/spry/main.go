@@ -1,9 +1,9 @@
 // Command spry is Spry's command line: the SQL client (`spry sql`), Python
 // jobs (`spry run`), the Python API's engine (`spry gateway`), the job
 // commands that reach a running engine's REST API (`spry list`,
-// `spry savepoint`, `spry stop`), `spry checkpoint info` and
-// `spry version`. Exit codes: 0 success, 1 a SQL or job error, 2 a usage
-// error.
+// `spry savepoint`, `spry stop`), `spry checkpoint info`, the Nexmark
+// benchmark (`spry bench nexmark`) and `spry version`. Exit codes: 0
+// success, 1 a SQL or job error, 2 a usage error.
 package main
 
 import (
@@ -38,6 +38,7 @@ func main() {
 	}
 	root.AddCommand(newSQLCommand(), newVersionCommand(), newGatewayCommand(), newRunCommand())
 	root.AddCommand(newListCommand(), newSavepointCommand(), newStopCommand(), newCheckpointCommand())
+	root.AddCommand(newBenchCommand())
 	err := root.Execute()
 	if err == nil {
 		return

@@ -3,7 +3,8 @@
 # mode) and a plain Python loop, same data, same run. Usage: run.sh [ROWS]
 # ROWS (default 10,000,000, or $SPRY_BENCH_ROWS) is the size of the issue's
 # job, the numeric scalar UDF add_one; SPRY_BENCH_JSON_ROWS (default
-# 1,000,000) that of the JSON-transform job; SPRY_BENCH_REPEAT=R runs each
+# 1,000,000) that of the JSON-transform job; SPRY_BENCH_PANDAS_ROWS
+# (default ROWS) that of the pandas UDF job; SPRY_BENCH_REPEAT=R runs each
 # R times (default 3). Writes bench/python/RESULTS.md and RESULTS.svg (or
 # into $SPRY_BENCH_REPORT_DIR); see bench/README.md. SPRY_BENCH_NO_PYFLINK=1
 # leaves PyFlink out (quick runs while developing).
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 rows=${1:-${SPRY_BENCH_ROWS:-10000000}}
 json_rows=${SPRY_BENCH_JSON_ROWS:-1000000}
+pandas_rows=${SPRY_BENCH_PANDAS_ROWS:-$rows}
 here=bench/python
 venv=.bench-venv/pyflink
 py=$root/.venv/bin/python # Spry's client and workers: needs pyarrow + cloudpickle
@@ -51,21 +53,24 @@ fi
 
 # measure NAME CMD...: runs CMD under /usr/bin/time -v and appends
 # name, job seconds (printed by the script), wall seconds, peak RSS KiB,
-# seconds to first result and the process tree's peak RSS KiB to
-# results.tsv; stdout/stderr kept in $out/NAME.*
+# seconds to first result, the process tree's peak RSS KiB and the
+# executable that ran the UDF to results.tsv; stdout/stderr kept in
+# $out/NAME.*. The first result's time comes from $out/NAME.first, which
+# the UDF jobs and loops write (SPRY_BENCH_FIRST_FILE), else from the
+# script's first_result_epoch= line (word_count.py).
 measure() {
   local name=$1; shift
   local t0 rc
   t0=$(date +%s.%N)
   # a hung run must not stall the rest: SPRY_BENCH_TIMEOUT seconds each
-  /usr/bin/time -v -o "$out/$name.time" timeout "${SPRY_BENCH_TIMEOUT:-900}" "$@" >"$out/$name.out" 2>"$out/$name.err" &
+  SPRY_BENCH_FIRST_FILE=$out/$name.first /usr/bin/time -v -o "$out/$name.time" timeout "${SPRY_BENCH_TIMEOUT:-900}" "$@" >"$out/$name.out" 2>"$out/$name.err" &
   local pid=$!
   python3 $here/treerss.py $pid >"$out/$name.rss" &
   local spid=$!
   wait $pid
   rc=$?
   wait $spid
-  local wall rss job first tree
+  local wall rss job first tree where=""
   tree=$(cat "$out/$name.rss")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$out/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/$name.time")
@@ -73,13 +78,14 @@ measure() {
   [ "${tree:-0}" -lt "${rss:-0}" ] && tree=$rss
   job=$(sed -n 's/^job_seconds=//p' "$out/$name.out" | tail -1)
   first=$(sed -n 's/^first_result_epoch=//p' "$out/$name.out" | head -1)
+  [ -s "$out/$name.first" ] && read -r first where <"$out/$name.first"
   [ -n "$first" ] && first=$(awk -v a="$first" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
   if [ $rc -ne 0 ]; then
     echo "    $name FAILED (exit $rc), see $out/$name.err:"; tail -5 "$out/$name.err" | sed 's/^/      /'
     printf '%s\tFAILED\t\t\t\t%s\n' "$name" "$(grep -m1 -iE 'error|exception' "$out/$name.err" | cut -c1-160)" >>"$res"
     return 1
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${job:-}" "$wall" "$rss" "${first:-}" "$tree" >>"$res"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${job:-}" "$wall" "$rss" "${first:-}" "$tree" "$where" >>"$res"
   echo "    $name: job ${job:--}s, wall ${wall}s, peak RSS ${rss} KiB (tree ${tree} KiB)${first:+, first result ${first}s}"
 }
 
@@ -87,19 +93,26 @@ num_data=/tmp/spry-pybench-num-$rows.csv
 [ -f "$num_data" ] || { echo "==> generating $num_data"; python3 $here/gen.py "$rows" "$num_data" num; }
 json_data=/tmp/spry-pybench-$json_rows.csv
 [ -f "$json_data" ] || { echo "==> generating $json_data"; python3 $here/gen.py "$json_rows" "$json_data" json; }
+price_data=/tmp/spry-pybench-price-$pandas_rows.csv
+[ -f "$price_data" ] || { echo "==> generating $price_data"; python3 $here/gen.py "$pandas_rows" "$price_data" price; }
 # the machine is shared and noisy: every figure is the median of $repeat
 # runs (names NAME#i), the engines interleaved so a slow spell hits all
 repeat=${SPRY_BENCH_REPEAT:-3}
-# udf_runs JOB DATA: the four runs of one UDF job
+# udf_runs JOB DATA: the runs of one UDF job (the loops, Spry, PyFlink's
+# two modes)
 udf_runs() {
   local job=$1 data=$2 i
   for i in $(seq "$repeat"); do
     measure "${job}_plain#$i" "$py" $here/plain_loop.py "$data" "$job"
-    [ "$job" = add_one ] && measure "${job}_plainmem#$i" "$py" $here/plain_loop.py "$data" add_one_mem
+    [ "$job" != json ] && measure "${job}_plainmem#$i" "$py" $here/plain_loop.py "$data" "${job}_mem"
     measure "${job}_spry#$i" "$spry" run -pyexec "$py" $here/udf_job.py "$data" thread "$job"
     if [ -z "$pyflink_note" ]; then
       measure "${job}_pyflink_process#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" process "$job"
-      measure "${job}_pyflink_thread#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread "$job"
+      # PyFlink runs pandas UDFs in process mode only: asked for thread
+      # mode it starts a worker process all the same (report.py shows
+      # where the UDF ran), so one run of it is enough
+      [ "$job" != pandas ] || [ "$i" = 1 ] &&
+        measure "${job}_pyflink_thread#$i" env "$pyflink_env" "$venv/bin/python" $here/udf_job.py "$data" thread "$job"
     fi
   done
 }
@@ -107,13 +120,15 @@ echo "==> (i) scalar Python UDF add_one over $rows rows, parallelism 1, $repeat 
 udf_runs add_one "$num_data"
 echo "==> (ii) JSON-transform Python UDF over $json_rows rows, parallelism 1, $repeat runs"
 udf_runs json "$json_data"
-echo "==> (iii) start-up, $repeat runs"
+echo "==> (iii) pandas UDF over $pandas_rows rows, parallelism 1, $repeat runs"
+udf_runs pandas "$price_data"
+echo "==> (iv) start-up, $repeat runs"
 for i in $(seq "$repeat"); do
   measure "spry_wordcount#$i" "$spry" run -pyexec "$py" $here/word_count.py
   [ -z "$pyflink_note" ] && measure "pyflink_wordcount#$i" env "$pyflink_env" "$venv/bin/python" $here/word_count.py
   measure "spry_select1#$i" "$spry" sql -e 'SELECT 1'
 done
 
-"$py" $here/report.py "$res" "$rows" "$json_rows" "$pyflink_note" "$out" "$report_dir/RESULTS.svg" >"$report_dir/RESULTS.md"
+"$py" $here/report.py "$res" "$rows" "$json_rows" "$pandas_rows" "$pyflink_note" "$out" "$report_dir/RESULTS.svg" >"$report_dir/RESULTS.md"
 cat "$report_dir/RESULTS.md"
 echo "==> raw output in $out"

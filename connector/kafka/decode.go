@@ -40,6 +40,17 @@ type decoder struct {
 	kinds    []types.RowKind
 	changed  bool // some row is not +I
 	rows     int
+	// nulls is the value format when it appends the NULLs of nested rows
+	// in runs (JSON's DeferNulls); they go in before the builders are read.
+	nulls nullDeferrer
+	sizes *format.Reserver // the last batch's sizes, nested builders included
+}
+
+// nullDeferrer is a record decoder that can append NULL nested rows in
+// runs, flushed by FlushNulls.
+type nullDeferrer interface {
+	DeferNulls()
+	FlushNulls()
 }
 
 func newDecoder(t *connector.Table, lay *layout) (*decoder, error) {
@@ -64,6 +75,13 @@ func newDecoder(t *connector.Table, lay *layout) (*decoder, error) {
 			return nil, &ConfigError{Table: t.Name, Msg: err.Error()}
 		}
 	}
+	// Without a key format nothing but the value format writes the value
+	// columns' builders, so their NULL rows may be deferred.
+	if nd, ok := d.vd.(nullDeferrer); ok && d.kd == nil {
+		nd.DeferNulls()
+		d.nulls = nd
+	}
+	d.sizes = format.NewReserver(d.builders)
 	return d, nil
 }
 
@@ -201,16 +219,18 @@ func appendInt(b array.Builder, v int64) {
 
 // flush returns the rows decoded so far as a batch of the layout's schema.
 func (d *decoder) flush() *types.Batch {
+	if d.nulls != nil {
+		d.nulls.FlushNulls()
+	}
+	// Size the next batch's buffers like this one's, nested builders
+	// included, so builders do not grow (and clear) their memory step by
+	// step again.
+	d.sizes.Measure()
 	cols := make([]arrow.Array, len(d.builders))
 	for i, b := range d.builders {
 		cols[i] = b.NewArray()
-		// Size the next batch's buffers like this one's, so builders do not
-		// grow (and clear) their memory step by step again.
-		b.Reserve(d.rows)
-		if sb, ok := b.(*array.StringBuilder); ok {
-			sb.ReserveData(len(cols[i].(*array.String).ValueBytes()))
-		}
 	}
+	d.sizes.Reserve()
 	var kinds []types.RowKind
 	if d.changed {
 		kinds = d.kinds

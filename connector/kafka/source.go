@@ -321,26 +321,37 @@ func (s *Source) Next(ctx context.Context) (*types.Batch, error) {
 	}
 	var derr error
 	now := time.Now()
-	fs.EachRecord(func(r *kgo.Record) {
-		if derr != nil {
+	// Partition by partition: the position and end offset of a partition
+	// are looked up once per fetched run of its records, not per record
+	// (hashing the topic name per record cost a tenth of a Nexmark query).
+	fs.EachPartition(func(fp kgo.FetchTopicPartition) {
+		if derr != nil || len(fp.Records) == 0 {
 			return
 		}
-		p := tp{r.Topic, r.Partition}
+		p := tp{fp.Topic, fp.Partition}
 		e, bounded := s.stop[p]
-		if bounded && r.Offset >= e || r.Offset < s.pos[p] {
-			return // past the end (or a re-delivered record)
-		}
-		if !r.Attrs.IsControl() {
-			rows := s.dec.rows
-			if derr = s.decode(r); derr != nil {
-				return
+		pos, done := s.pos[p], false
+		rows, decoded := s.dec.rows, false
+		for _, r := range fp.Records {
+			if bounded && r.Offset >= e || r.Offset < pos {
+				continue // past the end (or a re-delivered record)
 			}
-			if s.wm != nil {
-				s.wm.record(p, s.dec.rows-rows, now)
+			if !r.Attrs.IsControl() {
+				if derr = s.decode(r); derr != nil {
+					break
+				}
+				decoded = true
+			}
+			pos = r.Offset + 1
+			if bounded && pos >= e {
+				done = true
 			}
 		}
-		s.pos[p] = r.Offset + 1
-		if bounded && s.pos[p] >= e {
+		s.pos[p] = pos
+		if s.wm != nil && decoded {
+			s.wm.record(p, s.dec.rows-rows, now)
+		}
+		if done {
 			s.active--
 			s.cl.PauseFetchPartitions(map[string][]int32{p.topic: {p.partition}})
 		}

@@ -2,6 +2,7 @@ package nexmark
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -85,13 +86,29 @@ type strCol struct {
 	offs   []int32
 	data   []byte
 	filled int // rows whose end offset is written
+	// perRow is the average length of the last batch's values (0 before
+	// the first): buffers are sized from it rather than from an upper
+	// bound, because every reserved byte is allocated and cleared.
+	perRow float64
 }
 
-// reset starts a batch of n rows expecting about size bytes in all.
-func (c *strCol) reset(n, size int) {
-	c.offs = make([]int32, n+1)
-	c.data = make([]byte, 0, size)
+// reset starts a batch of n rows with offsets offs (n+1 zeros), expecting
+// about rows values of about guess bytes each.
+func (c *strCol) reset(offs []int32, rows float64, guess int) {
+	per := float64(guess)
+	if c.perRow > 0 {
+		per = c.perRow * 1.1
+	}
+	c.offs = offs
+	c.data = make([]byte, 0, int(rows*per)+64)
 	c.filled = 0
+}
+
+// learn records the average value length of a batch of rows values.
+func (c *strCol) learn(rows int) {
+	if rows > 0 {
+		c.perRow = float64(len(c.data)) / float64(rows)
+	}
 }
 
 // pad closes rows up to (not including) row i as empty.
@@ -133,6 +150,11 @@ type rowCols struct {
 	nulls int
 	// out maps the table's declared children to ours.
 	out []types.Field
+	// The declared row's Arrow type, its children's, and the index of
+	// each declared child in names: worked out once in bind, not per batch.
+	typ      arrow.DataType
+	outTypes []arrow.DataType
+	outIdx   []int
 }
 
 func newRowCols(names []string) *rowCols {
@@ -153,6 +175,8 @@ func (r *rowCols) bind(table string, col string, t types.DataType) error {
 	}
 	r.want = true
 	r.out = t.Fields
+	r.typ = types.ArrowType(t)
+	r.outTypes, r.outIdx = nil, nil
 	for _, f := range t.Fields {
 		name := ""
 		for _, n := range r.names {
@@ -163,6 +187,8 @@ func (r *rowCols) bind(table string, col string, t types.DataType) error {
 		if name == "" {
 			return &SchemaError{table, fmt.Sprintf("%s has no field %s (fields: %s)", col, f.Name, strings.Join(r.names, ", "))}
 		}
+		r.outTypes = append(r.outTypes, types.ArrowType(f.Type))
+		r.outIdx = append(r.outIdx, slices.Index(r.names, name))
 		switch f.Type.Kind {
 		case types.KindBigInt, types.KindTimestamp:
 			if name == "dateTime" || name == "expires" {
@@ -198,13 +224,19 @@ func (r *rowCols) reset(n int, rows float64, avgExtra int) {
 	if !r.want {
 		return
 	}
+	// One allocation for all integer children and one for all offsets:
+	// a batch takes a few large allocations instead of one per child.
+	nInts := len(r.names) - len(r.all)
+	ints := make([]int64, nInts*n)
+	offs := make([]int32, len(r.all)*(n+1))
 	for i, name := range r.names {
 		if isInt(name) {
-			r.ints[i] = make([]int64, n)
+			r.ints[i], ints = ints[:n:n], ints[n:]
 			continue
 		}
-		// Upper bounds of the average lengths: extra pads to at most
-		// 1.2 * (avg - current) <= avg; URLs are at most ~80 bytes.
+		// The first batch's guesses, upper bounds of the average lengths:
+		// extra pads to at most 1.2 * (avg - current) <= avg; URLs are at
+		// most ~80 bytes. Later batches size from the last one's.
 		per := 24
 		switch name {
 		case "extra":
@@ -214,7 +246,8 @@ func (r *rowCols) reset(n int, rows float64, avgExtra int) {
 		case "description":
 			per = 100
 		}
-		r.strs[i].reset(n, int(rows*float64(per))+64)
+		r.strs[i].reset(offs[:n+1:n+1], rows, per)
+		offs = offs[n+1:]
 	}
 	r.valid = make([]byte, (n+7)/8)
 	r.rows, r.nulls = 0, 0
@@ -223,23 +256,20 @@ func (r *rowCols) reset(n int, rows float64, avgExtra int) {
 // array builds the struct array of n rows in the declared field order.
 // The children share the struct's validity, so reading a field of a null
 // row gives NULL.
-func (r *rowCols) array(t types.DataType, n int) arrow.Array {
+func (r *rowCols) array(n int) arrow.Array {
+	for _, c := range r.all {
+		c.learn(r.rows)
+	}
 	valid := memory.NewBufferBytes(r.valid)
 	children := make([]arrow.ArrayData, len(r.out))
-	for i, f := range r.out {
-		k := 0
-		for j, nm := range r.names {
-			if strings.EqualFold(nm, f.Name) {
-				k = j
-			}
-		}
+	for i, k := range r.outIdx {
 		if r.ints[k] != nil {
-			children[i] = intData(types.ArrowType(f.Type), r.ints[k], n, valid, r.nulls)
+			children[i] = intData(r.outTypes[i], r.ints[k], n, valid, r.nulls)
 		} else {
 			children[i] = r.strs[k].arrayData(n, valid, r.nulls)
 		}
 	}
-	data := array.NewData(types.ArrowType(t), n, []*memory.Buffer{valid}, children, r.nulls, 0)
+	data := array.NewData(r.typ, n, []*memory.Buffer{valid}, children, r.nulls, 0)
 	arr := array.MakeFromData(data)
 	data.Release()
 	for _, c := range children {

@@ -2,6 +2,7 @@ package nexmark
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -27,6 +28,9 @@ type Generator struct {
 	bid      *rowCols
 	kinds    []int32
 	r        rng
+	// bidExtra is extraLen's fixed part for bids, whose size before the
+	// padding is a constant: base, plus a draw below span when span > 0.
+	bidExtraBase, bidExtraSpan int
 }
 
 // NewGenerator returns a generator for a table of the given physical
@@ -43,6 +47,10 @@ func NewGenerator(cfg Config, table string, schema *types.Schema, proj []int) (*
 	}
 	g := &Generator{m: newModel(cfg), pool: newLetterPool(cfg.Seed), ch: channelsFor(cfg.Seed), table: schema, cols: proj,
 		person: newRowCols(personFields), auction: newRowCols(auctionFields), bid: newRowCols(bidFields)}
+	if avg := cfg.BidAvgSize - bidSize; avg >= 0 {
+		delta := int(math.Round(float64(avg) * 0.2))
+		g.bidExtraBase, g.bidExtraSpan = avg-delta, 2*delta
+	}
 	for _, c := range proj {
 		f := schema.Fields[c]
 		switch columnIndex(f.Name) {
@@ -124,11 +132,11 @@ func (g *Generator) Fill(first int64, n int) []arrow.Array {
 			out[k] = array.MakeFromData(data)
 			data.Release()
 		case colPerson:
-			out[k] = g.person.array(f.Type, n)
+			out[k] = g.person.array(n)
 		case colAuction:
-			out[k] = g.auction.array(f.Type, n)
+			out[k] = g.auction.array(n)
 		case colBid:
-			out[k] = g.bid.array(f.Type, n)
+			out[k] = g.bid.array(n)
 		}
 	}
 	return out
@@ -271,13 +279,26 @@ func (g *Generator) genBid(e int64, i int) {
 	}
 	ch.set(i)
 	url.set(i)
-	g.appendExtra(b.strs[bExtra], i, 32, m.cfg.BidAvgSize)
+	n := g.bidExtraBase
+	if g.bidExtraSpan > 0 {
+		n += g.r.intn(g.bidExtraSpan)
+	}
+	g.appendExtraN(b.strs[bExtra], i, n)
 }
+
+// bidSize is a bid's size before its 'extra' padding, as nexmark counts
+// it (four longs).
+const bidSize = 32
 
 // appendExtra sets row i of c to nexmark's 'extra' padding, cut from the
 // letter pool.
 func (g *Generator) appendExtra(c *strCol, i, current, avg int) {
-	n := min(g.r.extraLen(current, avg), letterPoolSize)
+	g.appendExtraN(c, i, g.r.extraLen(current, avg))
+}
+
+// appendExtraN sets row i of c to n letters of padding (at most the pool).
+func (g *Generator) appendExtraN(c *strCol, i, n int) {
+	n = min(n, letterPoolSize)
 	off := g.r.intn(letterPoolSize - n + 1)
 	c.data = append(c.data, g.pool[off:off+n]...)
 	c.set(i)

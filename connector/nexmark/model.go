@@ -80,7 +80,10 @@ func (r *rng) price() int64 {
 	k := int(x)
 	d := (x - float64(k)) * (6 * math.Ln10 / priceSteps)
 	series := 1 + d*(1+d*(0.5+d*(1.0/6+d*(1.0/24+d/120))))
-	return int64(math.Round(pow10Table[k] * series * 100))
+	// Adding one half and truncating is math.Round for values in
+	// [0.5, 2^52), and prices are at least 100; it skips Round's bit
+	// twiddling on the bid path.
+	return int64(pow10Table[k]*series*100 + 0.5)
 }
 
 // priceSteps splits the exponent range [0, 6) of prices into table steps.

@@ -163,6 +163,20 @@ func (d *Decoder) AppendNull() {
 	}
 }
 
+// DeferNulls lets the fast path append the NULLs of nested rows in runs
+// (see fastRow.pending), as NewDecoder's decoders do. Only for a caller
+// that appends nothing else to the nested rows' builders and calls
+// FlushNulls before it reads them (the Kafka source's one value format).
+func (d *Decoder) DeferNulls() {
+	if d.fast != nil {
+		d.fast.setLazy()
+	}
+}
+
+// FlushNulls appends the deferred NULL rows of DeferNulls; call it before
+// reading the builders.
+func (d *Decoder) FlushNulls() { d.flushNulls() }
+
 // flushNulls appends the fast path's deferred NULL rows before anything
 // else is appended or the builders are read.
 func (d *Decoder) flushNulls() {

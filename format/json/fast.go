@@ -328,7 +328,10 @@ func (sc *scanner) value(c *fastCell, depth int) {
 			sc.ok = false
 			return
 		}
-		c.i, err = parseInt(sc.number(), c.bits)
+		var ok bool
+		if c.i, ok = sc.integer(c.bits); !ok {
+			c.i, err = parseInt(sc.number(), c.bits)
+		}
 	case fastFloat32, fastFloat64:
 		if ch == '"' {
 			sc.ok = false

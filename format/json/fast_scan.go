@@ -74,6 +74,45 @@ func (sc *scanner) key(r *fastRow, next int) int {
 	return -1
 }
 
+// integer reads a plain integer token (an optional minus and at most 18
+// digits, in range for bits) in one pass, converting as it scans. For
+// anything else it leaves the position alone and returns false, and the
+// caller takes the general number and parseInt path.
+func (sc *scanner) integer(bits int) (int64, bool) {
+	s, i := sc.s, sc.pos
+	neg := i < len(s) && s[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var v int64
+	for i < len(s) && i-start < 19 {
+		c := s[i] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + int64(c)
+		i++
+	}
+	if n := i - start; n == 0 || n > 18 {
+		return 0, false
+	}
+	if i < len(s) {
+		switch s[i] {
+		case '.', 'e', 'E', '+', '-':
+			return 0, false
+		}
+	}
+	if neg {
+		v = -v
+	}
+	if bits < 64 && (v < -1<<(bits-1) || v > 1<<(bits-1)-1) {
+		return 0, false
+	}
+	sc.pos = i
+	return v, true
+}
+
 // parseInt converts an integer token of at most 18 digits, which cannot
 // overflow int64, without strconv; anything else (longer, a fraction, an
 // exponent, out of range for bits) goes to strconv, which gives the

@@ -62,14 +62,17 @@ func (s *joinSide) snapshot(w io.Writer) error {
 	var refs []rowRef
 	var counts, assocs []int32
 	var written []int64
-	for _, k := range s.byKey {
-		for _, r := range k.recs {
-			refs = append(refs, r.ref)
-			counts = append(counts, r.count)
-			assocs = append(assocs, r.assoc)
-			if s.ttl > 0 {
-				written = append(written, r.written)
-			}
+	rs := &s.recs
+	for r := range rs.n {
+		ref := rs.at(r).ref
+		if rs.at(r).count == 0 {
+			continue
+		}
+		refs = append(refs, ref)
+		counts = append(counts, rs.at(r).count)
+		assocs = append(assocs, rs.at(r).assoc)
+		if s.ttl > 0 {
+			written = append(written, rs.at(r).written)
 		}
 	}
 	if len(refs) > 0 {
@@ -155,30 +158,18 @@ func (s *joinSide) restore(r io.Reader, nullSafe []bool, ctx *OpContext) error {
 			return err
 		}
 		chunk := s.addChunk(b)
-		keys.encode(b, s.keys, nullSafe)
+		keys.encode(b, s.keys, nullSafe, s.ints != nil, false)
 		for i := 0; i < n; i++ {
-			s.put(keys.key(i), keys.full(i), rowRef{chunk: chunk, row: int32(i)}, counts.Value(i), assocs.Value(i), restoredAccess(at, i, now))
+			if c := counts.Value(i); c > 0 {
+				s.put(s.keyID(&keys, i), rowRef{chunk: chunk, row: int32(i)}, c, assocs.Value(i), restoredAccess(at, i, now))
+			}
 		}
 	}
 	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
+	if s.ident != nil { // index the restored records too
+		s.enableIdent()
+	}
 	return nil
-}
-
-// put merges a restored record: count occurrences with assoc matches,
-// last written at written (the latest, should it come in several parts).
-func (s *joinSide) put(key, full []byte, ref rowRef, count, assoc int32, written int64) {
-	if count <= 0 {
-		return
-	}
-	if k := s.byKey[string(key)]; k != nil {
-		if r := k.find(full); r != nil {
-			written = max(written, r.written)
-		}
-	}
-	s.add(key, full, ref, assoc) // one occurrence
-	r := s.byKey[string(key)].find(full)
-	r.count += count - 1
-	r.written = written
 }

@@ -33,10 +33,13 @@ type streamJoin struct {
 	eval     *expr.Context
 	size     int // output batch size
 	sides    [2]*joinSide
+	// used marks, per side, the columns the residual reads (nil: all), so
+	// candidate pairs gather nothing else.
+	used [2][]bool
 
 	keys       rowKeys
 	matchStart []int32
-	matches    []*joinRec
+	matches    []int32 // records of the other side
 	outKinds   []types.RowKind
 	outL, outR []rowRef
 	opCtx      *OpContext
@@ -51,9 +54,15 @@ func newStreamJoin(cfg *JoinConfig) *streamJoin {
 	j := &streamJoin{cfg: cfg, pairs: concatSchemas(cfg.LeftSchema, cfg.RightSchema)}
 	if cfg.Residual != nil {
 		j.residual = CloneExpr(cfg.Residual)
+		nl := cfg.LeftSchema.Len()
+		used := make([]bool, j.pairs.Len())
+		if expr.ColumnsUsed(j.residual, used) {
+			j.used = [2][]bool{used[:nl], used[nl:]}
+		}
 	}
-	j.sides[0] = newJoinSide(cfg.LeftSchema, cfg.LeftKeys, cfg.Type.leftOuter() || cfg.Type.semiAnti())
-	j.sides[1] = newJoinSide(cfg.RightSchema, cfg.RightKeys, cfg.Type.rightOuter())
+	ints := intJoinKeys(cfg)
+	j.sides[0] = newJoinSide(cfg.LeftSchema, cfg.LeftKeys, cfg.Type.leftOuter() || cfg.Type.semiAnti(), ints)
+	j.sides[1] = newJoinSide(cfg.RightSchema, cfg.RightKeys, cfg.Type.rightOuter(), ints)
 	return j
 }
 
@@ -87,7 +96,10 @@ func (j *streamJoin) ProcessBatch(input int, b *types.Batch, out Collector) erro
 		in.expire(now)
 		other.expire(now)
 	}
-	j.keys.encode(b, in.keys, j.cfg.NullSafeKeys)
+	if in.ident == nil && (in.ttl > 0 || hasRetraction(b)) {
+		in.enableIdent()
+	}
+	j.keys.encode(b, in.keys, j.cfg.NullSafeKeys, in.ints != nil, in.ident != nil)
 	chunk := in.addChunk(b)
 	if err := j.findMatches(input, b, other); err != nil {
 		in.dropUnusedTail(false)
@@ -100,9 +112,9 @@ func (j *streamJoin) ProcessBatch(input int, b *types.Batch, out Collector) erro
 		ms := j.matches[j.matchStart[i]:j.matchStart[i+1]]
 		var added bool
 		if j.cfg.Type.semiAnti() {
-			added = j.semiAntiRow(input, i, b.Kind(i), self, ms)
+			added = j.semiAntiRow(input, b, i, self, ms)
 		} else {
-			added = j.joinRow(input, i, b.Kind(i), self, ms)
+			added = j.joinRow(input, b, i, self, ms)
 		}
 		used = used || added
 	}
@@ -129,10 +141,12 @@ func (j *streamJoin) findMatches(input int, b *types.Batch, other *joinSide) err
 	var pairRows []int32
 	for i := 0; i < n; i++ {
 		if !j.keys.never[i] {
-			if k := other.byKey[string(j.keys.key(i))]; k != nil {
-				j.matches = append(j.matches, k.recs...)
+			if g := other.findKey(&j.keys, i); g >= 0 {
+				for r := other.head[g]; r >= 0; r = other.recs.at(r).next {
+					j.matches = append(j.matches, r)
+				}
 				if j.residual != nil {
-					for range k.recs {
+					for range len(j.matches) - int(j.matchStart[i]) {
 						pairRows = append(pairRows, int32(i))
 					}
 				}
@@ -145,10 +159,10 @@ func (j *streamJoin) findMatches(input int, b *types.Batch, other *joinSide) err
 	}
 	refs := make([]rowRef, len(j.matches))
 	for p, m := range j.matches {
-		refs[p] = m.ref
+		refs[p] = other.recs.at(m).ref
 	}
-	mine := takeColumns(b.Cols, pairRows)
-	theirs := takeRefs(other.schema, other.chunks, refs)
+	mine := takeColumnsUsed(b.Cols, pairRows, j.used[input])
+	theirs := takeRefsUsed(other.schema, other.chunks, refs, j.used[1-input])
 	cols := append(mine, theirs...)
 	if input == 1 {
 		cols = append(theirs, mine...)
@@ -183,12 +197,14 @@ func (j *streamJoin) emit(input int, kind types.RowKind, self, ref rowRef) {
 	j.outR = append(j.outR, ref)
 }
 
-// joinRow applies one row of an inner or outer join (Flink's
-// StreamingJoinOperator.processElement) and reports whether it added a
-// record pointing into the current chunk.
-func (j *streamJoin) joinRow(input, i int, kind types.RowKind, self rowRef, ms []*joinRec) bool {
+// joinRow applies row i of b, an inner or outer join's input (Flink's
+// StreamingJoinOperator.processElement), given its matching records ms of
+// the other side, and reports whether it added a record pointing into the
+// current chunk.
+func (j *streamJoin) joinRow(input int, b *types.Batch, i int, self rowRef, ms []int32) bool {
 	in, other := j.sides[input], j.sides[1-input]
-	key, full, never := j.keys.key(i), j.keys.full(i), j.keys.never[i]
+	kind, never := b.Kind(i), j.keys.never[i]
+	orecs := &other.recs
 	if kind.IsAdditive() {
 		if in.outer && len(ms) == 0 {
 			j.emit(input, types.Insert, self, nullRef)
@@ -199,24 +215,25 @@ func (j *streamJoin) joinRow(input, i int, kind types.RowKind, self rowRef, ms [
 		}
 		assoc := int32(0)
 		for _, m := range ms {
-			for c := int32(0); c < m.count; c++ {
-				if other.outer && m.assoc == 0 {
-					j.emit(input, types.Delete, nullRef, m.ref)
+			ref := orecs.at(m).ref
+			for c := int32(0); c < orecs.at(m).count; c++ {
+				if other.outer && orecs.at(m).assoc == 0 {
+					j.emit(input, types.Delete, nullRef, ref)
 				}
-				j.emit(input, outKind, self, m.ref)
+				j.emit(input, outKind, self, ref)
 			}
 			if other.outer {
-				m.assoc++
+				orecs.at(m).assoc++
 			}
-			assoc += m.count
+			assoc += orecs.at(m).count
 		}
 		if never {
 			return false
 		}
-		return in.add(key, full, self, assoc)
+		return in.add(&j.keys, b.Cols, i, self, assoc)
 	}
 	if !never {
-		in.retract(key, full)
+		in.retract(j.keys.hash(i), b.Cols, i)
 	}
 	if len(ms) == 0 {
 		if in.outer {
@@ -229,24 +246,26 @@ func (j *streamJoin) joinRow(input, i int, kind types.RowKind, self rowRef, ms [
 		outKind = types.Delete
 	}
 	for _, m := range ms {
-		for c := int32(0); c < m.count; c++ {
-			j.emit(input, outKind, self, m.ref)
-			if other.outer && m.assoc == 1 {
-				j.emit(input, types.Insert, nullRef, m.ref)
+		ref := orecs.at(m).ref
+		for c := int32(0); c < orecs.at(m).count; c++ {
+			j.emit(input, outKind, self, ref)
+			if other.outer && orecs.at(m).assoc == 1 {
+				j.emit(input, types.Insert, nullRef, ref)
 			}
 		}
-		if other.outer && m.assoc > 0 {
-			m.assoc--
+		if other.outer && orecs.at(m).assoc > 0 {
+			orecs.at(m).assoc--
 		}
 	}
 	return false
 }
 
-// semiAntiRow applies one row of a semi or anti join (Flink's
+// semiAntiRow applies row i of b to a semi or anti join (Flink's
 // StreamingSemiAntiJoinOperator); only left rows are output.
-func (j *streamJoin) semiAntiRow(input, i int, kind types.RowKind, self rowRef, ms []*joinRec) bool {
-	in := j.sides[input]
-	key, full, never := j.keys.key(i), j.keys.full(i), j.keys.never[i]
+func (j *streamJoin) semiAntiRow(input int, b *types.Batch, i int, self rowRef, ms []int32) bool {
+	in, other := j.sides[input], j.sides[1-input]
+	kind, never := b.Kind(i), j.keys.never[i]
+	orecs := &other.recs
 	anti := j.cfg.Type == JoinAnti
 	if input == 0 {
 		if (len(ms) == 0) == anti {
@@ -256,45 +275,55 @@ func (j *streamJoin) semiAntiRow(input, i int, kind types.RowKind, self rowRef, 
 			return false
 		}
 		if kind.IsRetraction() {
-			in.retract(key, full)
+			in.retract(j.keys.hash(i), b.Cols, i)
 			return false
 		}
 		assoc := int32(0)
 		for _, m := range ms {
-			assoc += m.count
+			assoc += orecs.at(m).count
 		}
-		return in.add(key, full, self, assoc)
+		return in.add(&j.keys, b.Cols, i, self, assoc)
 	}
 	if kind.IsAdditive() {
 		for _, m := range ms {
-			if m.assoc == 0 {
+			if orecs.at(m).assoc == 0 {
 				k := kind
 				if anti {
 					k = types.Delete
 				}
-				for c := int32(0); c < m.count; c++ {
-					j.emit(0, k, m.ref, nullRef)
+				for c := int32(0); c < orecs.at(m).count; c++ {
+					j.emit(0, k, orecs.at(m).ref, nullRef)
 				}
 			}
-			m.assoc++
+			orecs.at(m).assoc++
 		}
-		return !never && in.add(key, full, self, 0)
+		return !never && in.add(&j.keys, b.Cols, i, self, 0)
 	}
 	if !never {
-		in.retract(key, full)
+		in.retract(j.keys.hash(i), b.Cols, i)
 	}
 	for _, m := range ms {
-		if m.assoc == 1 {
+		if orecs.at(m).assoc == 1 {
 			k := kind
 			if anti {
 				k = types.Insert
 			}
-			for c := int32(0); c < m.count; c++ {
-				j.emit(0, k, m.ref, nullRef)
+			for c := int32(0); c < orecs.at(m).count; c++ {
+				j.emit(0, k, orecs.at(m).ref, nullRef)
 			}
 		}
-		if m.assoc > 0 {
-			m.assoc--
+		if orecs.at(m).assoc > 0 {
+			orecs.at(m).assoc--
+		}
+	}
+	return false
+}
+
+// hasRetraction reports whether b holds a -U or -D row.
+func hasRetraction(b *types.Batch) bool {
+	for _, k := range b.Kinds {
+		if k.IsRetraction() {
+			return true
 		}
 	}
 	return false
@@ -320,4 +349,14 @@ func (j *streamJoin) flush(out Collector) error {
 // rightInputSpec=[NoUniqueKey]).
 func (j *streamJoin) String() string {
 	return j.cfg.describe("Join", "leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey]")
+}
+
+// intJoinKeys reports whether both sides join on one integer column of
+// the same type, which lets their state key by the values themselves.
+func intJoinKeys(cfg *JoinConfig) bool {
+	if len(cfg.LeftKeys) != 1 || len(cfg.RightKeys) != 1 {
+		return false
+	}
+	l, r := cfg.LeftSchema.Fields[cfg.LeftKeys[0]].Type, cfg.RightSchema.Fields[cfg.RightKeys[0]].Type
+	return intKeyType(l) && types.ArrowType(l).ID() == types.ArrowType(r).ID()
 }

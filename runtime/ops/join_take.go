@@ -80,9 +80,12 @@ type rowRef struct {
 var nullRef = rowRef{chunk: -1}
 
 // takeRefs gathers rows addressed by refs from chunks (batches of one
-// schema) into columns: it takes each touched chunk's rows at once,
-// concatenates the parts and restores the order with one more take, so the
-// cost is linear in the rows taken whatever the number of chunks.
+// schema) into columns. Rows of one chunk are one Take; rows of several
+// chunks are gathered straight from the chunks' buffers in one pass
+// (gatherColumn) when every column's type allows, else each touched
+// chunk's rows are taken at once, the parts concatenated and the order
+// restored with one more take. Either way the cost is linear in the rows
+// taken whatever the number of chunks.
 func takeRefs(schema *types.Schema, chunks []*types.Batch, refs []rowRef) []arrow.Array {
 	ncols := schema.Len()
 	first, single := int32(-1), true
@@ -110,6 +113,20 @@ func takeRefs(schema *types.Schema, chunks []*types.Batch, refs []rowRef) []arro
 		}
 		return takeColumns(chunks[first].Cols, idx)
 	}
+	out := make([]arrow.Array, ncols)
+	direct := true
+	for c := range out {
+		if !gatherable(chunks[first].Cols[c].DataType()) {
+			direct = false
+			break
+		}
+	}
+	if direct {
+		for c := range out {
+			out[c] = gatherColumn(chunks, c, chunks[first].Cols[c].DataType(), refs)
+		}
+		return out
+	}
 	// Group the rows by chunk, remembering each row's place in the parts.
 	perChunk := make([][]int32, len(chunks))
 	var order []int32
@@ -136,7 +153,6 @@ func takeRefs(schema *types.Schema, chunks []*types.Batch, refs []rowRef) []arro
 		idx[i] = next[r.chunk]
 		next[r.chunk]++
 	}
-	out := make([]arrow.Array, ncols)
 	parts := make([]arrow.Array, len(order))
 	for c := range out {
 		for p, ch := range order {

@@ -3,6 +3,7 @@ package ops
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spry-engine/spry/kernel"
@@ -49,7 +50,10 @@ type topN struct {
 	chunks       []*types.Batch
 	stored, live int
 	added        int // rows of the current batch put into state
-	seq          uint64
+	// touched lists the partitions that took a row of the current batch
+	// (repeats allowed), for keepSurvivors.
+	touched []uint32
+	seq     uint64
 
 	keyBuf, sortBuf, fullBuf []byte
 	oldTop, newTop           []rankedRow
@@ -177,6 +181,7 @@ func (t *topN) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 	chunk := int32(len(t.chunks))
 	t.chunks = append(t.chunks, b)
 	t.added = 0
+	t.touched = t.touched[:0]
 	partCols := make([]arrow.Array, len(t.cfg.PartitionKeys))
 	for i, k := range t.cfg.PartitionKeys {
 		partCols[i] = b.Cols[k]
@@ -212,6 +217,11 @@ func (t *topN) ProcessBatch(_ int, b *types.Batch, out Collector) error {
 	}
 	if err := t.flush(out); err != nil {
 		return err
+	}
+	// Only for Top-1 (q9's shape): finding the survivors scans the touched
+	// partitions' tops, which for a Top-10 costs more than it saves.
+	if t.cfg.Strategy == AppendFastStrategy && t.cfg.RankEnd == 1 && int(chunk) == len(t.chunks)-1 {
+		t.keepSurvivors(chunk)
 	}
 	if t.stored > 2*t.live+4096 || (t.dead > 64<<10 && t.dead*2 > len(t.arena)) {
 		t.compact()
@@ -253,6 +263,7 @@ func (t *topN) insert(g uint32, ref rowRef) {
 	part[pos] = e
 	t.live++
 	t.added++
+	t.touched = append(t.touched, g)
 	if changes {
 		t.newTop = t.top(part, t.newTop)
 		t.diff()
@@ -409,4 +420,38 @@ func (t *topN) compact() {
 	}
 	t.arena, t.dead, t.chunks = arena, 0, chunks
 	t.stored, t.live = len(refs), len(refs)
+}
+
+// keepSurvivors replaces the batch just processed (chunk, the last) by a
+// copy of its rows still in some partition's top when they are few: an
+// append-only Top-N keeps a handful of rows per partition, so otherwise
+// whole input batches stay alive for those few rows and compaction keeps
+// copying the state. It must run after flush (no pending output row reads
+// the chunk).
+func (t *topN) keepSurvivors(chunk int32) {
+	b := t.chunks[chunk]
+	var rows []int32
+	var at []*topEntry
+	slices.Sort(t.touched)
+	for _, g := range slices.Compact(t.touched) {
+		part := t.parts[g]
+		for i := range part {
+			if e := &part[i]; e.ref.chunk == chunk {
+				rows, at = append(rows, e.ref.row), append(at, e)
+			}
+		}
+	}
+	if len(rows)*4 > b.Len() {
+		return
+	}
+	if len(rows) == 0 {
+		t.chunks = t.chunks[:chunk]
+		t.stored -= b.Len()
+		return
+	}
+	t.chunks[chunk] = kernel.TakeBatch(types.NewBatch(b.Schema, b.Cols, nil, b.Len()), rows)
+	for i, e := range at {
+		e.ref.row = int32(i)
+	}
+	t.stored -= b.Len() - len(rows)
 }

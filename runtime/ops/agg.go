@@ -139,6 +139,9 @@ type hashAgg struct {
 	epoch    uint32
 	stream   streamScratch
 	perRowS  perRowScratch
+	scanS    scanScratch
+	chunkS   chunkScratch
+	distinct map[int]*distinctShared // COUNT(DISTINCT) state by argument column
 	local    localState
 	ttl      aggTTL
 	opCtx    *OpContext
@@ -176,7 +179,7 @@ func NewHashAgg(cfg *AggConfig) (Operator, error) {
 		}); ok && insertOnly && cfg.Phase != AggGlobal {
 			f = io.InsertOnly()
 		}
-		a.accs = append(a.accs, f.New())
+		a.accs = append(a.accs, a.newAccumulator(c, f))
 		if cfg.Phase == AggGlobal {
 			n := len(c.Factory.StateTypes())
 			cols := make([]int, n)
@@ -283,6 +286,16 @@ func (a *hashAgg) update(b *types.Batch, eff []uint32, retract []bool, lo, hi in
 		return array.NewSlice(col, int64(lo), int64(hi))
 	}
 	for c, call := range a.cfg.Calls {
+		if dv, ok := a.accs[c].(*distinctView); ok {
+			// The first call of a shared COUNT(DISTINCT) state folds the
+			// rows into every call's view at once (distinct_shared.go).
+			if dv.view == 0 {
+				if err := dv.sh.updateAll(a.callGrps, eff, slice(b.Cols[call.Args[0]]), retract, lo, hi); err != nil {
+					return fmt.Errorf("%s: %w", call.Name, err)
+				}
+			}
+			continue
+		}
 		cg := a.callGrps[c][lo:hi]
 		if eff != nil {
 			cg = effective(cg, eff)

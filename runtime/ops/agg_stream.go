@@ -42,6 +42,8 @@ func (a *hashAgg) processStream(b *types.Batch, out Collector) error {
 		return a.localBundle(b, retract, out)
 	case a.cfg.Phase == AggGlobal || a.cfg.MiniBatch:
 		err = a.bundle(b, retract)
+	case a.preferScan(n):
+		err = a.perRowScan(b, retract)
 	default:
 		err = a.perRow(b, retract)
 	}

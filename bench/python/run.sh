@@ -21,6 +21,8 @@ py=$root/.venv/bin/python # Spry's client and workers: needs pyarrow + cloudpick
 # the engine of this checkout (the tree may be mid-edit: then the last build)
 command -v go >/dev/null && go build -o bin/spry ./cmd/spry 2>/dev/null
 [ -x bin/spry ] || make build
+# peak RSS is reported: give the binary an installed one's page-cache layout
+python3 bench/lib/evict.py bin/spry
 spry=$root/bin/spry
 export SPRY_PYTHON=$py
 out=$(mktemp -d /tmp/spry-pybench-XXXX)

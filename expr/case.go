@@ -24,6 +24,9 @@ type Case struct {
 
 	// used caches the columns the branches read (see columnsUsed).
 	used atomic.Pointer[[]bool]
+	// mask caches whether the WHENs may run on the whole batch
+	// (case_mask.go): 0 unknown, 1 yes, 2 no.
+	mask atomic.Int32
 }
 
 // Type returns the CASE's result type.
@@ -77,9 +80,16 @@ type piece struct {
 // harmless and costs nothing: a column or a constant. Such values are
 // evaluated on the whole batch instead of on a gathered copy of their rows.
 func isFree(e Expr) bool {
-	switch e.(type) {
+	switch e := e.(type) {
 	case *ColumnRef, *Literal:
 		return true
+	case *Call:
+		// A ROW field of a column (bid.dateTime) is the field's buffers
+		// with the row's NULLs merged in: no copy, no failure.
+		if e.Name == "FIELD" && len(e.Args) == 2 {
+			_, lit := e.Args[1].(*Literal)
+			return lit && isFree(e.Args[0])
+		}
 	}
 	return false
 }
@@ -88,6 +98,9 @@ func isFree(e Expr) bool {
 // remaining row the values are used as they are, so a batch that takes a
 // single branch costs no gathering.
 func (c *Case) Eval(ctx *Context, b *types.Batch) (arrow.Array, error) {
+	if c.masked() {
+		return c.evalMasked(ctx, b)
+	}
 	n := b.Len()
 	sub := b
 	var rows []int32 // rows of b that sub holds; nil means all, in order

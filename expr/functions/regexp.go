@@ -56,24 +56,55 @@ func javaRegex(p string) string {
 	return javaClasses.Replace(p)
 }
 
-// regexArg returns a per-call regexp getter for argument j: the bind-time
-// compilation when the pattern was constant, otherwise a cache.
-func regexArg(args []expr.Arg, j int) func(a []arrow.Array) func(i int) *regexp.Regexp {
-	var fixed *regexp.Regexp
-	var fixedErr bool
-	if p, ok := constStr(args[j]); ok {
-		re, err := regexp.Compile(javaRegex(p))
-		fixed, fixedErr = re, err != nil
+// regex is a compiled pattern: Go's regexp and, for the small patterns
+// it handles, the fast matcher that gives the same answers.
+type regex struct {
+	re   *regexp.Regexp
+	fast *fastRE
+}
+
+func compileRegex(p string) *regex {
+	re, err := regexp.Compile(javaRegex(p))
+	if err != nil {
+		return nil
 	}
-	return func(a []arrow.Array) func(i int) *regexp.Regexp {
-		if fixed != nil || fixedErr {
-			return func(int) *regexp.Regexp { return fixed }
+	return &regex{re: re, fast: compileFast(javaRegex(p))}
+}
+
+// submatch returns the index pairs of the leftmost match of s as
+// regexp.FindStringSubmatchIndex does, nil without a match; the slice may
+// be sc's scratch, valid until the next call.
+func (r *regex) submatch(s string, sc *reScratch) []int {
+	if r.fast != nil {
+		if m, ok := r.fast.find(s, sc); ok {
+			return m
+		}
+	}
+	return r.re.FindStringSubmatchIndex(s)
+}
+
+// regexArg returns a per-call regex getter for argument j: the bind-time
+// compilation when the pattern was constant, otherwise a cache of the
+// last pattern seen. A nil regex is an invalid pattern.
+func regexArg(args []expr.Arg, j int) func(a []arrow.Array) func(i int) *regex {
+	var fixed *regex
+	constant := false
+	if p, ok := constStr(args[j]); ok {
+		fixed, constant = compileRegex(p), true
+	}
+	return func(a []arrow.Array) func(i int) *regex {
+		if constant {
+			return func(int) *regex { return fixed }
 		}
 		p := strAt(a[j])
-		var c regexCache
-		return func(i int) *regexp.Regexp {
-			re, _ := c.get(p(i))
-			return re
+		var src string
+		var last *regex
+		seen := false
+		return func(i int) *regex {
+			if v := p(i); !seen || v != src {
+				src, last, seen = v, compileRegex(v), true
+			}
+			return last
 		}
 	}
 }
@@ -85,13 +116,14 @@ func bindRegexp(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	rx := regexArg(args, 1)
 	k := boolKernel(func(a []arrow.Array) func(int) (bool, bool) {
 		s, re, p := strAt(a[0]), rx(a), strAt(a[1])
+		var sc reScratch
 		return func(i int) (bool, bool) {
 			// Flink answers FALSE for an empty or invalid pattern.
 			r := re(i)
 			if r == nil || p(i) == "" {
 				return false, true
 			}
-			return r.MatchString(s(i)), true
+			return r.submatch(s(i), &sc) != nil, true
 		}
 	})
 	return types.Boolean.WithNullable(argsNullable(args)), k, nil
@@ -110,7 +142,7 @@ func bindRegexpReplace(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 				return dst, false
 			}
 			// Flink quotes the replacement: '$' and '\' are literal.
-			return append(dst, r.ReplaceAllLiteralString(s(i), rep(i))...), true
+			return append(dst, r.re.ReplaceAllLiteralString(s(i), rep(i))...), true
 		}
 	})
 	return types.String.WithNullable(true), k, nil
@@ -123,17 +155,18 @@ func bindRegexpExtract(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	rx := regexArg(args, 1)
 	k := strKernel(false, func(a []arrow.Array) rowFunc {
 		s, re := strAt(a[0]), rx(a)
+		var sc reScratch
 		idx := func(int) int64 { return 0 }
 		if len(a) == 3 {
 			idx = intAt(a[2])
 		}
 		return func(i int, dst []byte) ([]byte, bool) {
 			r, g := re(i), idx(i)
-			if r == nil || g < 0 || g > int64(r.NumSubexp()) {
+			if r == nil || g < 0 || g > int64(r.re.NumSubexp()) {
 				return dst, false
 			}
 			v := s(i)
-			m := r.FindStringSubmatchIndex(v)
+			m := r.submatch(v, &sc)
 			if m == nil || m[2*g] < 0 {
 				return dst, false
 			}
@@ -155,7 +188,7 @@ func bindRegexpCount(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			if r == nil {
 				return 0, false
 			}
-			return int32(len(r.FindAllStringIndex(s(i), -1))), true
+			return int32(len(r.re.FindAllStringIndex(s(i), -1))), true
 		}
 	})
 	return types.Int.WithNullable(true), k, nil
@@ -168,13 +201,14 @@ func bindRegexpSubstr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	rx := regexArg(args, 1)
 	k := strKernel(false, func(a []arrow.Array) rowFunc {
 		s, re := strAt(a[0]), rx(a)
+		var sc reScratch
 		return func(i int, dst []byte) ([]byte, bool) {
 			r := re(i)
 			if r == nil {
 				return dst, false
 			}
 			v := s(i)
-			m := r.FindStringIndex(v)
+			m := r.submatch(v, &sc)
 			if m == nil {
 				return dst, false
 			}
@@ -191,13 +225,14 @@ func bindRegexpInstr(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 	rx := regexArg(args, 1)
 	k := numKernel(arrow.PrimitiveTypes.Int32, func(a []arrow.Array) func(int) (int32, bool) {
 		s, re := strAt(a[0]), rx(a)
+		var sc reScratch
 		return func(i int) (int32, bool) {
 			r := re(i)
 			if r == nil {
 				return 0, false
 			}
 			v := s(i)
-			m := r.FindStringIndex(v)
+			m := r.submatch(v, &sc)
 			if m == nil {
 				return 0, true
 			}
@@ -226,13 +261,13 @@ func bindRegexpExtractAll(args []expr.Arg) (types.DataType, expr.Kernel, error) 
 		for i := 0; i < rows; i++ {
 			r := re(i)
 			g := idx(i)
-			if !bitutil.BitIsSet(valid, i) || r == nil || g < 0 || g > int64(r.NumSubexp()) {
+			if !bitutil.BitIsSet(valid, i) || r == nil || g < 0 || g > int64(r.re.NumSubexp()) {
 				lb.AppendNull()
 				continue
 			}
 			lb.Append(true)
 			v := s(i)
-			for _, m := range r.FindAllStringSubmatchIndex(v, -1) {
+			for _, m := range r.re.FindAllStringSubmatchIndex(v, -1) {
 				if m[2*g] < 0 {
 					sb.AppendNull()
 				} else {

@@ -338,6 +338,11 @@ func bindSplitIndex(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 			return append(dst, v...), true
 		}
 	})
+	if delim, ok := constStr(args[1]); ok && delim != "" {
+		if idx, ok := constInt(args[2]); ok {
+			k = splitIndexConst(delim, idx, k)
+		}
+	}
 	return types.String.WithNullable(true), k, nil
 }
 

@@ -99,16 +99,36 @@ func bindDateFormat(args []expr.Arg) (types.DataType, expr.Kernel, error) {
 		}
 		ts, isTS := a[0].(*array.Timestamp)
 		wall := wallAt(a[0], sessionLoc(ctx))
+		// Streams arrive nearly in time order: the previous row's text
+		// serves every row in the same span of the pattern's coarsest
+		// field (q10's 'yyyy-MM-dd' changes once a day).
+		var last struct {
+			f    *dtPattern
+			span int64
+			text []byte
+		}
 		return func(i int, dst []byte) ([]byte, bool) {
 			f := p(i)
 			if f == nil {
 				return dst, false
 			}
+			w := wall(i)
+			if f == last.f {
+				if g := f.granularity(); g > 0 && divFloor(w, g) == last.span {
+					return append(dst, last.text...), true
+				}
+			}
 			off := 0
 			if ltz && isTS {
 				off = int(z.offset(divFloor(int64(ts.Value(i)), microsPerSec)))
 			}
-			return f.format(dst, wall(i), off), true
+			start := len(dst)
+			dst = f.format(dst, w, off)
+			if g := f.granularity(); g > 0 {
+				last.f, last.span = f, divFloor(w, g)
+				last.text = append(last.text[:0], dst[start:]...)
+			}
+			return dst, true
 		}
 	})
 	return types.String.WithNullable(true), k, nil

@@ -21,8 +21,9 @@ type dtOp struct {
 
 // dtPattern is a compiled pattern.
 type dtPattern struct {
-	src string
-	ops []dtOp
+	src  string
+	ops  []dtOp
+	gran int64 // see granularity
 }
 
 const dtLetters = "GyuYMLdDEaHkKhmsSQqwZXxz"
@@ -75,6 +76,7 @@ func compileDT(p string) (*dtPattern, error) {
 			i++
 		}
 	}
+	f.gran = f.spanOf()
 	dtCache.Store(p, f)
 	return f, nil
 }
@@ -457,4 +459,31 @@ func parseTimestampDefault(s string) (int64, bool) {
 		wall += v
 	}
 	return wall, p == len(s)
+}
+
+// granularity is the span of wall-clock µs over which the pattern's text
+// cannot change (see spanOf).
+func (f *dtPattern) granularity() int64 { return f.gran }
+
+// spanOf is the span of wall-clock µs over which the pattern's text
+// cannot change (a minute for 'HH:mm', a day for 'yyyy-MM-dd'), or 0 when
+// it prints seconds' fractions or a zone offset: rows in one span format
+// alike, so a formatter may reuse the previous row's text.
+func (f *dtPattern) spanOf() int64 {
+	g := int64(microsPerDay)
+	for _, op := range f.ops {
+		switch op.letter {
+		case 'S', 'Z', 'X', 'x', 'z':
+			return 0
+		case 's':
+			g = min(g, microsPerSec)
+		case 'm':
+			g = min(g, microsPerMin)
+		case 'H', 'k', 'K', 'h':
+			g = min(g, microsPerHour)
+		case 'a':
+			g = min(g, 12*microsPerHour)
+		}
+	}
+	return g
 }

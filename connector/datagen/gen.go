@@ -236,9 +236,16 @@ func newRandom(s genSpec, nullRate float64) (generator, error) {
 		b := s.b.(*array.StringBuilder)
 		var buf []byte
 		g.value = func() {
+			// 16 hex digits per random draw: one draw per character made
+			// string generation the cost of a datagen job
 			buf = buf[:0]
-			for i, n := 0, size(); i < n; i++ {
-				buf = append(buf, hexChars[r.IntN(16)])
+			for n := size(); n > 0; {
+				x := r.Uint64()
+				for k := 0; k < 16 && n > 0; k++ {
+					buf = append(buf, hexChars[x&15])
+					x >>= 4
+					n--
+				}
 			}
 			b.BinaryBuilder.Append(buf)
 		}

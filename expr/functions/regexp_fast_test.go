@@ -136,3 +136,31 @@ func BenchmarkRegexExtractURL(b *testing.B) {
 		}
 	})
 }
+
+// FuzzFastRegex checks the fast matcher against regexp on any pattern it
+// accepts and any input: the same match and submatch positions, or it
+// gives up (and regexp answers instead).
+func FuzzFastRegex(f *testing.F) {
+	for _, p := range fastPatterns {
+		f.Add(p, "https://www.nexmark.com/a/b?channel_id=12&k=v")
+	}
+	f.Add("(&|^)channel_id=([^&]*)", "channel_id=x&channel_id=é")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return
+		}
+		fast := compileFast(pattern)
+		if fast == nil {
+			return
+		}
+		var sc reScratch
+		got, ok := fast.find(s, &sc)
+		if !ok {
+			return
+		}
+		if want := re.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+			t.Fatalf("%q on %q: got %v, want %v", pattern, s, got, want)
+		}
+	})
+}

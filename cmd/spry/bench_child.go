@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,27 +57,19 @@ func newBenchRunQueryCommand() *cobra.Command {
 			if parallelism > 0 {
 				cfg["parallelism.default"] = strconv.Itoa(parallelism)
 			}
-			for _, d := range defines {
-				k, v, ok := strings.Cut(d, "=")
-				if !ok {
-					return &exitError{2, fmt.Errorf("-D takes key=value, got %q", d)}
-				}
-				cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			if err := parseDefines(cfg, defines); err != nil {
+				return &exitError{2, err}
 			}
 			src, err := os.ReadFile(file)
 			if err != nil {
 				return &exitError{2, err}
 			}
 			if cpuprofile != "" {
-				f, err := os.Create(cpuprofile)
+				stopProfile, err := startCPUProfile(cpuprofile)
 				if err != nil {
 					return &exitError{2, err}
 				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return &exitError{2, err}
-				}
-				defer pprof.StopCPUProfile()
+				defer stopProfile()
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()

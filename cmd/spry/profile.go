@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 )
 
 // writeHeapProfile writes the heap profile (whose alloc_space and
@@ -21,4 +22,30 @@ func writeHeapProfile(path string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		fmt.Fprintln(os.Stderr, "memprofile:", err)
 	}
+}
+
+// startCPUProfile starts a CPU profile written to path; the returned
+// function stops it and closes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// parseDefines adds the -D key=value options to cfg.
+func parseDefines(cfg map[string]string, defines []string) error {
+	for _, d := range defines {
+		k, v, ok := strings.Cut(d, "=")
+		if !ok {
+			return fmt.Errorf("-D takes key=value, got %q", d)
+		}
+		cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return nil
 }

@@ -7,9 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,23 +50,15 @@ form is chosen with SET 'sql-client.execution.result-mode' = 'tableau'
 			if parallelism > 0 {
 				cfg["parallelism.default"] = strconv.Itoa(parallelism)
 			}
-			for _, d := range defines {
-				k, v, ok := strings.Cut(d, "=")
-				if !ok {
-					return &exitError{2, fmt.Errorf("-D takes key=value, got %q", d)}
-				}
-				cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			if err := parseDefines(cfg, defines); err != nil {
+				return &exitError{2, err}
 			}
 			if cpuprofile != "" {
-				f, err := os.Create(cpuprofile)
+				stopProfile, err := startCPUProfile(cpuprofile)
 				if err != nil {
 					return &exitError{2, err}
 				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return &exitError{2, err}
-				}
-				defer pprof.StopCPUProfile()
+				defer stopProfile()
 			}
 			if memprofile != "" {
 				defer writeHeapProfile(memprofile)
